@@ -1,0 +1,19 @@
+package dev.twin.core.bundle;
+
+/** File names inside a bundle directory. */
+final class BundleFiles {
+    static final String MANIFEST = "manifest.json";
+    static final String SHARED = "shared.safetensors";
+    static final String ROUTER = "router.onnx";
+
+    private BundleFiles() {
+    }
+
+    static String expert(String task) {
+        return "experts/" + task + ".safetensors";
+    }
+
+    static String head(String task) {
+        return "heads/" + task + ".safetensors";
+    }
+}
