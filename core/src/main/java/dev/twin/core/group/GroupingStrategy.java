@@ -1,0 +1,19 @@
+package dev.twin.core.group;
+
+import java.util.List;
+
+/**
+ * Stage 2 of Twin-Merging (TWIN-MERGING.md): turns the router's merge weights of a batch into groups that each need
+ * one materialization. Every input of the batch appears in exactly one group.
+ */
+public interface GroupingStrategy {
+
+    /** Registry name, e.g. "per-request", "group", "lattice". */
+    String name();
+
+    /**
+     * Groups a batch. {@code weights[i]} is the softmax weight vector w of input i (length T, finite, non-negative);
+     * all vectors have the same length. An empty batch gives no groups.
+     */
+    List<Group> assign(float[][] weights);
+}

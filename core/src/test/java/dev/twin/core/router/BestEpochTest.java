@@ -1,0 +1,44 @@
+package dev.twin.core.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** On noisy, overlapping data with a large step size the held-out accuracy wanders; the best epoch must be kept. */
+class BestEpochTest {
+
+    @Test
+    void keepsTheBestEpochNotTheLast() {
+        int d = 3;
+        int n = 600;
+        float[] x = new float[n * d];
+        int[] y = new int[n];
+        Random r = new Random(4);
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) ((j == 0 ? y[i] : 0) + 1.0 * r.nextGaussian());
+            }
+        }
+        List<String> tasks = List.of("a", "b");
+        RouterConfig cfg = new RouterConfig(0.05, 32, 10, 0.3, 9);
+        List<Double> acc = new ArrayList<>();
+        RouterModel model = RouterTrainer.train(x, y, d, tasks, cfg, (e, loss, a) -> acc.add(a));
+        double best = acc.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertTrue(acc.get(acc.size() - 1) < best, "precondition: the last epoch is not the best " + acc);
+        assertEquals(best, model.heldOutAccuracy(), 0.0);
+        StratifiedSplit split = StratifiedSplit.of(y, 2, cfg.holdout(), cfg.seed());
+        int[] held = split.heldOut();
+        float[] hx = new float[held.length * d];
+        int[] hy = new int[held.length];
+        for (int i = 0; i < held.length; i++) {
+            System.arraycopy(x, held[i] * d, hx, i * d, d);
+            hy[i] = y[held[i]];
+        }
+        assertEquals(best, RouterTrainerTest.accuracy(model.logits(hx, held.length), hy), 1e-12);
+    }
+}
