@@ -8,9 +8,9 @@ final class CompressorChecks {
     private CompressorChecks() {
     }
 
-    /** Rank-1 (and scalar) tensors such as biases and norms are stored dense. */
+    /** Rank-1 (and scalar) tensors such as biases and norms are stored dense; so are empty ones (nothing to factor). */
     static boolean staysDense(FloatTensor v) {
-        return v.rank() <= 1;
+        return v.rank() <= 1 || v.numel() == 0;
     }
 
     static void requireFinite(FloatTensor v, CompressOptions o, String method) {
