@@ -68,6 +68,16 @@ public record FloatTensor(int[] shape, float[] data) {
         return (int) c;
     }
 
+    /** Flat index of the first NaN or infinite value, or -1 when every value is finite. */
+    public int indexOfNonFinite() {
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public FloatTensor copy() {
         return new FloatTensor(shape.clone(), data.clone());
     }
