@@ -48,13 +48,13 @@ final class ModularizeCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cl = spec.commandLine();
         Args.method(cl, shared);
-        Args.compressor(cl, compress);
+        var compressor = Args.compressor(cl, compress);
         MergeOptions opts = flags.options(cl);
         long seed = opts.seed();
         CompressOptions co;
         try {
             co = new CompressOptions(rank, compressDensity, seed);
-            co.validateFor(compress);
+            compressor.check(co);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

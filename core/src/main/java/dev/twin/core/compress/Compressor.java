@@ -15,4 +15,14 @@ public interface Compressor {
      * @throws IllegalArgumentException when {@code o} lacks what this method needs or {@code v} holds NaN/∞
      */
     CompressedTensor compress(FloatTensor v, CompressOptions o);
+
+    /**
+     * Checks up front that {@code o} holds what this method needs, by the same checks a real compression makes
+     * (on a small matrix), so a command fails before it loads any checkpoint.
+     *
+     * @throws IllegalArgumentException naming what is missing or wrong
+     */
+    default void check(CompressOptions o) {
+        compress(FloatTensor.zeros(2, 2), o);
+    }
 }

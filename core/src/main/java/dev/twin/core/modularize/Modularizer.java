@@ -48,10 +48,10 @@ public final class Modularizer {
         for (int t = 0; t < tasks.size(); t++) {
             Map<String, CompressedTensor> parts = new LinkedHashMap<>();
             WeightSet expert = expertMerged.get(t);
-            for (String name : sharedMerged.names()) {
+            for (String name : sharedMerged.names()) { // per task and tensor: bernoulli masks differ between experts
                 FloatTensor star = sharedMerged.get(name);
                 FloatTensor v = subtract(expert.get(name), star); // vt = θt − θ*
-                parts.put(name, compressor.compress(v, cfg.compressOptions().forTensor(tasks.get(t), name)));
+                parts.put(name, compressor.compress(v, cfg.compressOptions().forTensor(tasks.get(t) + "/" + name)));
             }
             exclusive.put(tasks.get(t), parts);
         }
