@@ -18,7 +18,11 @@ import java.util.Map;
  * The header is read and fully validated by {@link #open} (see {@link SafetensorsHeader} for the layout rules), so
  * every later load reads a range known to lie inside the file. Tensor data is never read at open: {@link #load}
  * memory-maps just that tensor's region (in chunks of at most 1 GiB, so files and tensors over 2 GiB work) and
- * copies it into a new array.
+ * copies it into a new array. Loads may run concurrently.
+ * <p>
+ * Gaps are not allowed: as the format specifies, the tensors must cover the data section exactly (no holes, no
+ * overlaps, no trailing bytes), which also keeps a file from carrying a hidden payload. Tensor names are listed in
+ * header order; a BOOL byte other than 0 reads as true.
  */
 public final class SafetensorsFile implements TensorSource {
     /**

@@ -51,6 +51,10 @@ public final class ShardedCheckpoint implements TensorSource {
 
     static ShardedCheckpoint open(Path dir, long chunkBytes) {
         Path index = dir.resolve(INDEX_FILE);
+        if (!Files.isDirectory(dir)) {
+            throw new CheckpointException(dir, "not a directory (a sharded checkpoint is a directory holding "
+                    + INDEX_FILE + ")");
+        }
         if (!Files.isRegularFile(index)) {
             throw new CheckpointException(dir, "no " + INDEX_FILE + " in this directory");
         }

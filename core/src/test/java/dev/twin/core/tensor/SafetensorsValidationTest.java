@@ -99,6 +99,12 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void deeplyNestedHeaderIsRefusedWithoutStackOverflow() throws Exception {
+        String nested = "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertContains(openError(withHeader(nested, new byte[0])), "header is not valid JSON", "nesting depth");
+    }
+
+    @Test
     void headerThatIsNotAnObject() throws Exception {
         assertEquals("header is not a JSON object (got an array)", openError(withHeader("[1,2]", new byte[0])));
     }
