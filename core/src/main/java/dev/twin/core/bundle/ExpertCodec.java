@@ -34,22 +34,18 @@ final class ExpertCodec {
             String name = e.getKey();
             CompressedTensor c = e.getValue();
             w.metadata(SHAPE + name, shapeString(c.shape()));
-            switch (c) {
-                case Dense d -> {
-                    w.metadata(FORM + name, "dense");
-                    w.add(name, d.tensor(), DType.F32);
-                }
-                case LowRank lr -> {
-                    w.metadata(FORM + name, "lowrank");
-                    w.add(name + ".U", FloatTensor.of(new int[]{lr.m(), lr.r()}, lr.u()), DType.F32);
-                    w.add(name + ".S", FloatTensor.of(new int[]{lr.r()}, lr.s()), DType.F32);
-                    w.add(name + ".V", FloatTensor.of(new int[]{lr.n(), lr.r()}, lr.v()), DType.F32);
-                }
-                case Sparse sp -> {
-                    w.metadata(FORM + name, "sparse");
-                    w.addInts(name + ".idx", new int[]{sp.indices().length}, sp.indices());
-                    w.add(name + ".val", FloatTensor.of(new int[]{sp.values().length}, sp.values()), DType.F32);
-                }
+            if (c instanceof LowRank lr) {
+                w.metadata(FORM + name, "lowrank");
+                w.add(name + ".U", FloatTensor.of(new int[]{lr.m(), lr.r()}, lr.u()), DType.F32);
+                w.add(name + ".S", FloatTensor.of(new int[]{lr.r()}, lr.s()), DType.F32);
+                w.add(name + ".V", FloatTensor.of(new int[]{lr.n(), lr.r()}, lr.v()), DType.F32);
+            } else if (c instanceof Sparse sp) {
+                w.metadata(FORM + name, "sparse");
+                w.addInts(name + ".idx", new int[]{sp.indices().length}, sp.indices());
+                w.add(name + ".val", FloatTensor.of(new int[]{sp.values().length}, sp.values()), DType.F32);
+            } else {
+                w.metadata(FORM + name, "dense");
+                w.add(name, ((Dense) c).tensor(), DType.F32);
             }
         }
         w.write(file);

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Opening a checkpoint whatever its form, and checking that two checkpoints hold the same tensors. */
 public final class Checkpoints {
@@ -48,17 +49,27 @@ public final class Checkpoints {
      * @throws CheckpointException naming the expert, both paths and the tensors that differ
      */
     public static void requireSameLayout(TensorSource base, String expertName, TensorSource expert) {
-        Set<String> baseNames = new HashSet<>(base.names());
+        requireSameLayout(base, expertName, expert, n -> true);
+    }
+
+    /**
+     * The same check restricted to the tensors {@code compared} accepts: task-specific tensors (heads) that are never
+     * merged may differ in name and shape between base and experts.
+     */
+    public static void requireSameLayout(TensorSource base, String expertName, TensorSource expert,
+                                         Predicate<String> compared) {
+        List<String> baseNames = base.names().stream().filter(compared).toList();
+        Set<String> baseSet = new HashSet<>(baseNames);
         Set<String> expertNames = new HashSet<>(expert.names());
         List<String> missing = new ArrayList<>();
-        for (String n : base.names()) {
+        for (String n : baseNames) {
             if (!expertNames.contains(n)) {
                 missing.add(n);
             }
         }
         List<String> extra = new ArrayList<>();
         for (String n : expert.names()) {
-            if (!baseNames.contains(n)) {
+            if (compared.test(n) && !baseSet.contains(n)) {
                 extra.add(n);
             }
         }
@@ -73,7 +84,7 @@ public final class Checkpoints {
             }
             throw new CheckpointException(expert.path(), sb.toString());
         }
-        for (String n : base.names()) {
+        for (String n : baseNames) {
             TensorInfo b = base.info(n);
             TensorInfo e = expert.info(n);
             if (!b.sameShape(e)) {
