@@ -31,6 +31,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 public final class SgdTrainer {
     private final TrainConfig config;
     private final boolean progress;
+    private String label;
 
     /** A trainer that shows a progress bar on stderr. */
     public SgdTrainer(TrainConfig config) {
@@ -40,6 +41,12 @@ public final class SgdTrainer {
     public SgdTrainer(TrainConfig config, boolean progress) {
         this.config = config;
         this.progress = progress;
+    }
+
+    /** Names the progress bar (default "train &lt;task&gt;"). */
+    public SgdTrainer label(String text) {
+        this.label = text;
+        return this;
     }
 
     public TrainConfig config() {
@@ -102,7 +109,8 @@ public final class SgdTrainer {
         float[] xb = new float[config.batch() * dim];
         float[] yb = new float[config.batch() * classes];
         NDManager manager = headW.getManager();
-        try (ProgressBar bar = progress ? bar(task, (long) batches * config.epochs()) : null) {
+        String barName = label != null ? label : "train " + task;
+        try (ProgressBar bar = progress ? bar(barName, (long) batches * config.epochs()) : null) {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 int[] order = Shuffle.permutation(data.n(), rng);
                 double lossSum = 0;
@@ -179,9 +187,9 @@ public final class SgdTrainer {
         }
     }
 
-    private static ProgressBar bar(String task, long steps) {
+    private static ProgressBar bar(String name, long steps) {
         return new ProgressBarBuilder()
-                .setTaskName("train " + task)
+                .setTaskName(name)
                 .setInitialMax(steps)
                 .setUnit(" batches", 1)
                 .setUpdateIntervalMillis(1000)
