@@ -36,9 +36,13 @@ public interface Architecture {
     /** Fresh head parameters for task {@code task} with {@code classes} outputs, seeded. */
     WeightSet initHead(String task, int classes, long seed);
 
+    /** Name and shape of every trunk tensor, in the order {@link #initTrunk} produces them. */
+    Map<String, int[]> trunkShapes();
+
     /**
-     * Trunk features for a batch x [B, inputShape...] using the {@code trunk.*} entries of params. The params may be
-     * attached to a gradient collector (training) or not (inference).
+     * Trunk features [B, featureDim] for a batch x [B, prod(inputShape)] (or [B, inputShape...]; reshaped inside)
+     * using the {@code trunk.*} entries of params. The params may be attached to a gradient collector (training) or
+     * not (inference).
      */
     NDArray features(Map<String, NDArray> params, NDArray x);
 

@@ -1,0 +1,101 @@
+package dev.twin.core.model;
+
+import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.tribuo.util.onnx.ONNXAttribute;
+import org.tribuo.util.onnx.ONNXOperator;
+import org.tribuo.util.onnx.ONNXOperators;
+
+/**
+ * ONNX operators (opset 13, same domain as {@link ONNXOperators}) that tribuo's enum lacks and the model trunks need.
+ */
+public enum OnnxOps implements ONNXOperator {
+    /** Relu(X) = max(X, 0). */
+    RELU("Relu", 1, 0),
+    /** Reshape(data, shape int64[]). */
+    RESHAPE("Reshape", 2, 0, attr("allowzero", AttributeType.INT)),
+    /** Flatten(X) to 2-D at {@code axis}. */
+    FLATTEN("Flatten", 1, 0, attr("axis", AttributeType.INT)),
+    /** Conv(X, W, [B]) in NCHW. */
+    CONV("Conv", 2, 1,
+            attr("auto_pad", AttributeType.STRING), attr("dilations", AttributeType.INTS),
+            attr("group", AttributeType.INT), attr("kernel_shape", AttributeType.INTS),
+            attr("pads", AttributeType.INTS), attr("strides", AttributeType.INTS)),
+    /** MaxPool(X) in NCHW; kernel_shape is mandatory. */
+    MAX_POOL("MaxPool", 1, 0,
+            attr("auto_pad", AttributeType.STRING), attr("ceil_mode", AttributeType.INT),
+            attr("dilations", AttributeType.INTS), mandatory("kernel_shape", AttributeType.INTS),
+            attr("pads", AttributeType.INTS), attr("storage_order", AttributeType.INT),
+            attr("strides", AttributeType.INTS));
+
+    private final String opName;
+    private final int numInputs;
+    private final int numOptionalInputs;
+    private final Map<String, ONNXAttribute> attributes;
+    private final Set<String> mandatory;
+
+    OnnxOps(String opName, int numInputs, int numOptionalInputs, ONNXAttribute... attrs) {
+        this.opName = opName;
+        this.numInputs = numInputs;
+        this.numOptionalInputs = numOptionalInputs;
+        Map<String, ONNXAttribute> m = new LinkedHashMap<>();
+        for (ONNXAttribute a : attrs) {
+            m.put(a.getName(), a);
+        }
+        this.attributes = Collections.unmodifiableMap(m);
+        this.mandatory = m.values().stream().filter(ONNXAttribute::isMandatory).map(ONNXAttribute::getName)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static ONNXAttribute attr(String name, AttributeType type) {
+        return new ONNXAttribute(name, type, false);
+    }
+
+    private static ONNXAttribute mandatory(String name, AttributeType type) {
+        return new ONNXAttribute(name, type, true);
+    }
+
+    @Override
+    public String getOpName() {
+        return opName;
+    }
+
+    @Override
+    public int getNumInputs() {
+        return numInputs;
+    }
+
+    @Override
+    public int getNumOptionalInputs() {
+        return numOptionalInputs;
+    }
+
+    @Override
+    public int getNumOutputs() {
+        return 1;
+    }
+
+    @Override
+    public Map<String, ONNXAttribute> getAttributes() {
+        return attributes;
+    }
+
+    @Override
+    public Set<String> getMandatoryAttributeNames() {
+        return mandatory;
+    }
+
+    @Override
+    public int getOpVersion() {
+        return ONNXOperators.getOpsetVersion();
+    }
+
+    @Override
+    public String getOpDomain() {
+        return ONNXOperators.IDENTITY.getOpDomain();
+    }
+}

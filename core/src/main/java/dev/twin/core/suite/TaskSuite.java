@@ -1,0 +1,35 @@
+package dev.twin.core.suite;
+
+import dev.twin.core.model.ArchitectureSpec;
+import java.util.List;
+
+/** A family of classification tasks over one input space, with the architecture and recipe to train on it. */
+public interface TaskSuite {
+    /** Registry name, e.g. "synthetic" or "fashion-mnist-8". */
+    String name();
+
+    /** The model every task shares (a trunk and one head per task). */
+    ArchitectureSpec architecture();
+
+    /** The tasks, in a fixed order. Implementations may build a task's splits when it is first accessed. */
+    List<TaskData> tasks();
+
+    /** How base and experts are trained. */
+    Recipe recipe();
+
+    /** The task called name, or a clear error listing the known ones. */
+    default TaskData task(String taskName) {
+        for (TaskData t : tasks()) {
+            if (t.name().equals(taskName)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("suite '" + name() + "' has no task '" + taskName + "' (tasks: "
+                + taskNames() + ")");
+    }
+
+    /** The task names in order. */
+    default List<String> taskNames() {
+        return tasks().stream().map(TaskData::name).toList();
+    }
+}
