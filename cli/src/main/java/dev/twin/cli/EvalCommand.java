@@ -44,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         PrintStream log = new PrintStream(System.err, true);
-        TaskSuite s = Suites.byName(suite, new DataLocator(), log);
+        TaskSuite s = Suites.resolve(suite, DataLocator.standard(), log);
         Path bundle = bundleDir != null ? bundleDir : TwinPaths.cacheDir().resolve("bundles").resolve(s.name());
         EvalReport report = SuiteEvaluation.run(s, EvalConfig.defaults(), bundle, log);
         cl.getOut().print(ReportWriter.console(report));

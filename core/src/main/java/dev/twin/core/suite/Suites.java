@@ -1,5 +1,6 @@
 package dev.twin.core.suite;
 
+import java.io.PrintStream;
 import java.util.List;
 
 /** The registry of task suites by name. */
@@ -26,5 +27,24 @@ public final class Suites {
                             + DataLocator.installCommand()));
         }
         throw new IllegalArgumentException("unknown suite '" + name + "' (known: " + NAMES + ")");
+    }
+
+    /**
+     * What the CLI runs for a suite name (DESIGN.md): fashion-mnist-8 when its files are found; else, when apt-get can
+     * run as root, the Debian package is installed (said on {@code log}); else synthetic, with a clear message and
+     * the one command that gets the real data.
+     */
+    public static TaskSuite resolve(String name, DataLocator locator, PrintStream log) {
+        if (FashionMnist8Suite.NAME.equals(name) && locator.findFashionMnist().isEmpty()) {
+            if (locator.canInstall()) {
+                locator.install(log);
+            }
+            if (locator.findFashionMnist().isEmpty()) {
+                log.println("Fashion-MNIST files not found in " + locator.searchDirs() + ": falling back to suite '"
+                        + SyntheticSuite.NAME + "'. Get the real data with: " + DataLocator.installCommand());
+                return new SyntheticSuite();
+            }
+        }
+        return byName(name, locator);
     }
 }
