@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class SuiteBundler {
     public static final int ROUTER_ITEMS_PER_TASK = 1000;
+    static final int ROUTER_STEPS_PER_EPOCH = 20;
 
     private SuiteBundler() {
     }
@@ -53,7 +54,7 @@ public final class SuiteBundler {
         RouterData data = routerData(arch, trunk, suite.tasks());
         log.printf("training the router on %d validation items (%d tasks)%n", data.labels().length, m.tasks().size());
         RouterModel router = RouterTrainer.train(data.features(), data.labels(), arch.featureDim(), m.tasks(),
-                recipe.router());
+                recipe.router().withBatch(routerBatch(data.labels().length, recipe.router().batch())));
         byte[] onnx = RouterOnnx.export(router, arch, trunk);
         BundleManifest.SharedSpec shared = new BundleManifest.SharedSpec(recipe.sharedMethod(), recipe.lambda(),
                 recipe.density(), "tensor", recipe.seed(), List.of(Architecture.HEAD_REGEX));
@@ -63,6 +64,15 @@ public final class SuiteBundler {
                 router.heldOutAccuracy(), onnx.length);
         BundleWriter.write(dir, m, suite.architecture(), shared, compression, onnx, routerSpec);
         return Bundle.load(dir);
+    }
+
+    /**
+     * Batch size for the router: at most the configured one (TWIN-MERGING.md: up to 1024), small enough that an epoch
+     * of the (small) validation split has about {@link #ROUTER_STEPS_PER_EPOCH} Adam steps; at 1024 a 1000-item
+     * split would give one step per epoch and leave the router untrained.
+     */
+    static int routerBatch(int items, int maxBatch) {
+        return Math.max(32, Math.min(maxBatch, items / ROUTER_STEPS_PER_EPOCH));
     }
 
     private static String describe(TwinRecipe r) {

@@ -97,7 +97,8 @@ public final class SuiteEvaluation {
                 rows.put(method, scoring.staticRow(c.merged(), oneModelBytes, note));
             }
 
-            TwinRecipe recipe = new TwinRecipe(cfg.sharedMethod(), taLambda, null, "svd", cfg.svdRank(), null,
+            int rank = cfg.svdRank() != null ? cfg.svdRank() : suite.twinRank();
+            TwinRecipe recipe = new TwinRecipe(cfg.sharedMethod(), taLambda, null, "svd", rank, null,
                     dev.twin.core.router.RouterConfig.defaults(), cfg.temperature(), cfg.seed());
             Bundle bundle = SuiteBundler.build(suite, models, recipe, bundleDir, log);
             StorageReport storage = bundle.manifest().storage();
@@ -109,7 +110,7 @@ public final class SuiteEvaluation {
             try (Materializer mat = new Materializer(bundle.modules());
                  MergedCache cache = new MergedCache(mat, 64)) {
                 String shared = String.format("θ* = %s λ=%.1f, svd rank %d", cfg.sharedMethod(), taLambda,
-                        cfg.svdRank());
+                        rank);
                 record Variant(String row, GroupingStrategy strategy, int batch, String note) {
                 }
                 List<Variant> variants = List.of(

@@ -73,7 +73,8 @@ public final class SuiteModelCache {
     }
 
     private static String fingerprintText(TaskSuite suite) {
-        return suite.name() + "\n" + suite.architecture() + "\n" + suite.recipe() + "\n" + VERSION;
+        return suite.name() + "\n" + suite.dataVersion() + "\n" + suite.architecture() + "\n" + suite.recipe() + "\n"
+                + VERSION;
     }
 
     private static String fingerprint(TaskSuite suite) {

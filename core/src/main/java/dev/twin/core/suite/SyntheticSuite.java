@@ -24,7 +24,7 @@ public final class SyntheticSuite implements TaskSuite {
     static final int VALIDATION = 300;
     static final int TEST = 600;
     private static final List<String> NAMES = List.of("alpha", "beta", "gamma", "delta");
-    private static final double OFFSET = 4.0;
+    private static final double OFFSET = 8.0;
     private static final double CENTER_SPREAD = 0.8;
     private static final double NOISE = 1.0;
 
@@ -108,6 +108,12 @@ public final class SyntheticSuite implements TaskSuite {
     }
 
     @Override
+    public String dataVersion() {
+        return "seed=" + seed + ",dim=" + DIM + ",clusters=" + CLUSTERS + ",offset=" + OFFSET + ",spread="
+                + CENTER_SPREAD + ",noise=" + NOISE + ",n=" + TRAIN + "/" + VALIDATION + "/" + TEST;
+    }
+
+    @Override
     public String name() {
         return NAME;
     }
@@ -120,6 +126,12 @@ public final class SyntheticSuite implements TaskSuite {
     @Override
     public List<TaskData> tasks() {
         return tasks;
+    }
+
+    /** Rank 4 of the 64×32 and 32×64 trunk matrices: the bundle stays well below the dense experts. */
+    @Override
+    public int twinRank() {
+        return 4;
     }
 
     @Override

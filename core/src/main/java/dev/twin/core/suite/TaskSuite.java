@@ -17,6 +17,20 @@ public interface TaskSuite {
     /** How base and experts are trained. */
     Recipe recipe();
 
+    /**
+     * SVD rank of the exclusive experts in this suite's bundle: DESIGN.md's 16 for the 784→512→256 trunk; a suite of
+     * narrow matrices needs less for the bundle to be smaller than its experts.
+     */
+    /**
+     * Everything besides name, architecture and recipe that decides what training produces (data generation
+     * constants, data files): part of the trained-model cache key, so changing it never reuses stale experts.
+     */
+    String dataVersion();
+
+    default int twinRank() {
+        return 16;
+    }
+
     /** The task called name, or a clear error listing the known ones. */
     default TaskData task(String taskName) {
         for (TaskData t : tasks()) {
