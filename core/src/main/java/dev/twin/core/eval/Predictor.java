@@ -22,6 +22,8 @@ final class Predictor {
         for (int start = 0; start < n; start += BATCH) {
             int b = Math.min(BATCH, n - start);
             try (NDManager scratch = m.newSubManager()) {
+                // results attach to their first operand's manager: lend the weights to scratch so nothing outlives it
+                scratch.tempAttachAll(params.values().toArray(NDArray[]::new));
                 float[] chunk = new float[b * dim];
                 System.arraycopy(x, (from + start) * dim, chunk, 0, b * dim);
                 NDArray in = scratch.create(chunk, new Shape(b, dim));

@@ -25,6 +25,7 @@ public final class Materializer implements AutoCloseable {
     private final List<String> tasks;
     private final Map<String, NDArray> shared = new LinkedHashMap<>();
     private final List<TensorPlan> plans = new ArrayList<>();
+    private final List<NDArray> resident = new ArrayList<>();
 
     /** Precomputed stacked factors of one merged tensor. */
     private record TensorPlan(String name, Shape shape, NDArray uCat, NDArray vtCat, float[] sCat, int[] rankTask,
@@ -40,6 +41,14 @@ public final class Materializer implements AutoCloseable {
         }
         for (String name : m.mergedNames()) {
             plans.add(plan(name, m));
+        }
+        resident.addAll(shared.values());
+        for (TensorPlan p : plans) {
+            for (NDArray a : new NDArray[]{p.uCat(), p.vtCat(), p.dense()}) {
+                if (a != null) {
+                    resident.add(a);
+                }
+            }
         }
     }
 
@@ -116,6 +125,9 @@ public final class Materializer implements AutoCloseable {
         checkWeights(w);
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (NDManager scratch = manager.newSubManager()) {
+            // DJL attaches a result to its first operand's manager: lend the resident arrays to scratch so every
+            // intermediate is freed when scratch closes (they return to the materializer's manager then)
+            scratch.tempAttachAll(resident.toArray(NDArray[]::new));
             Map<String, NDArray> merged = new LinkedHashMap<>();
             for (TensorPlan p : plans) {
                 NDArray theta = shared.get(p.name()).reshape(p.shape().get(0), -1);

@@ -77,9 +77,25 @@ public final class DataLocator {
                     + installCommand());
         }
         log.println("Fashion-MNIST not found; installing it: apt-get install -y " + PACKAGE);
-        ProcessBuilder pb = new ProcessBuilder("apt-get", "install", "-y", PACKAGE).redirectErrorStream(true);
+        int code = run(log, "apt-get", "install", "-y", PACKAGE);
+        if (code != 0) {
+            // a fresh machine has no package lists yet: refresh them once and try again
+            log.println("apt-get install failed (exit " + code + "); running apt-get update and retrying");
+            run(log, "apt-get", "update");
+            code = run(log, "apt-get", "install", "-y", PACKAGE);
+        }
+        if (code != 0) {
+            throw new IllegalStateException("apt-get install -y " + PACKAGE + " failed with exit code " + code);
+        }
+        if (findFashionMnist().isEmpty()) {
+            throw new IllegalStateException(PACKAGE + " installed, but its files are not in " + searchDirs);
+        }
+    }
+
+    /** Runs a command, echoing its output to log indented; returns its exit code. */
+    private static int run(PrintStream log, String... command) {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        int code;
         try {
             Process p = pb.start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -89,18 +105,12 @@ public final class DataLocator {
                     log.println("  " + line);
                 }
             }
-            code = p.waitFor();
+            return p.waitFor();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not run apt-get: " + e.getMessage(), e);
+            throw new UncheckedIOException("could not run " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while installing " + PACKAGE, e);
-        }
-        if (code != 0) {
-            throw new IllegalStateException("apt-get install -y " + PACKAGE + " failed with exit code " + code);
-        }
-        if (findFashionMnist().isEmpty()) {
-            throw new IllegalStateException(PACKAGE + " installed, but its files are not in " + searchDirs);
+            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
         }
     }
 
