@@ -9,7 +9,7 @@ import dev.twin.core.tensor.FloatTensor;
  * stream {@link Dare#seedFor}(seed, 0, tensorName), so each tensor name gets its own reproducible mask.
  * Rank ≤ 1 tensors stay dense.
  */
-public final class BernoulliCompressor implements Compressor {
+public final class BernoulliCompressor extends FractionCompressor {
 
     @Override
     public String name() {
@@ -17,12 +17,7 @@ public final class BernoulliCompressor implements Compressor {
     }
 
     @Override
-    public CompressedTensor compress(FloatTensor v, CompressOptions o) {
-        double density = CompressorChecks.requireDensityOnly(o, name());
-        if (CompressorChecks.staysDense(v)) {
-            return new Dense(v);
-        }
-        CompressorChecks.requireFinite(v, o, name());
+    Sparse keep(FloatTensor v, double density, CompressOptions o) {
         int[] idx = Dare.keptIndices(v.numel(), density, Dare.seedFor(o.seed(), 0, o.tensorName()));
         float scale = (float) (1.0 / density);
         float[] values = new float[idx.length];

@@ -6,6 +6,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import dev.twin.core.onnx.OnnxOps;
 import dev.twin.core.tensor.WeightSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.twin.core.model;
 
+import dev.twin.core.onnx.OnnxOps;
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
 import java.util.Arrays;

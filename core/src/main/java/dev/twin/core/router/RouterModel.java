@@ -3,6 +3,7 @@ package dev.twin.core.router;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.twin.core.model.Params;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
@@ -80,7 +81,7 @@ public record RouterModel(List<String> tasks, int inputDim, WeightSet weights, d
             return out;
         }
         try (NDManager manager = DjlRuntime.newManager()) {
-            Map<String, NDArray> params = DjlWeights.toNd(weights, manager);
+            Map<String, NDArray> params = Params.toNd(manager, weights);
             NDArray x = manager.create(features, new Shape(n, inputDim));
             float[] flat = RouterMlp.forward(params, x, false).toFloatArray();
             for (int i = 0; i < n; i++) {

@@ -2,6 +2,8 @@ package dev.twin.core.router;
 
 import ai.onnx.proto.OnnxMl;
 import dev.twin.core.model.Architecture;
+import dev.twin.core.onnx.OnnxModels;
+import dev.twin.core.onnx.OnnxOps;
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
 import java.util.ArrayList;
@@ -22,7 +24,6 @@ public final class RouterOnnx {
     public static final String INPUT = "input";
     public static final String OUTPUT = "logits";
     public static final String TASKS_KEY = "tasks";
-    static final long IR_VERSION = 8;
 
     private RouterOnnx() {
     }
@@ -51,16 +52,13 @@ public final class RouterOnnx {
         for (int layer = 0; layer < 2; layer++) {
             h = gemm(ctx, h, w, RouterMlp.LINEARS[layer]);
             h = batchNorm(ctx, h, w, RouterMlp.NORMS[layer]);
-            h = h.apply(ExtraOnnxOperators.LEAKY_RELU, Map.of("alpha", RouterMlp.LEAKY_SLOPE));
+            h = h.apply(OnnxOps.LEAKY_RELU, Map.of("alpha", RouterMlp.LEAKY_SLOPE));
         }
         h = gemm(ctx, h, w, RouterMlp.LINEARS[2]);
         h.assignTo(output);
 
-        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(IR_VERSION)
-                .addOpsetImport(ONNXOperators.getOpsetProto())
+        OnnxMl.ModelProto model = OnnxModels.builder(ctx)
                 .setProducerName("twin")
-                .setGraph(ctx.buildGraph())
                 .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
                         .setKey(TASKS_KEY).setValue(String.join(",", router.tasks())))
                 .build();
@@ -81,7 +79,7 @@ public final class RouterOnnx {
         for (String p : new String[] {"gamma", "beta", "running_mean", "running_var"}) {
             args.add(tensor(ctx, w, prefix + "." + p));
         }
-        return x.apply(ExtraOnnxOperators.BATCH_NORMALIZATION, args, List.of(prefix + ".out"),
+        return x.apply(OnnxOps.BATCH_NORMALIZATION, args, List.of(prefix + ".out"),
                 Map.of("epsilon", RouterMlp.BN_EPS, "momentum", 1f - RouterMlp.BN_MOMENTUM)).get(0);
     }
 

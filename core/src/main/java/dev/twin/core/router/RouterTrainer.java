@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.twin.core.model.Params;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.tensor.WeightSet;
 import java.util.HashSet;
@@ -66,7 +67,7 @@ public final class RouterTrainer {
              ProgressBar bar = new ProgressBarBuilder().setTaskName("router").setInitialMax((long) cfg.epochs() * batches)
                      .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
             Engine.getInstance().setRandomSeed((int) cfg.seed()); // dropout masks
-            Map<String, NDArray> params = DjlWeights.toNd(RouterMlp.init(d, t, cfg.seed()), manager);
+            Map<String, NDArray> params = Params.toNd(manager, RouterMlp.init(d, t, cfg.seed()));
             Adam adam = new Adam(params, cfg.lr(), manager);
             WeightSet best = null;
             double bestAccuracy = -1;
@@ -87,7 +88,7 @@ public final class RouterTrainer {
                 listener.onEpoch(epoch, loss, accuracy);
                 if (accuracy > bestAccuracy) {
                     bestAccuracy = accuracy;
-                    best = DjlWeights.fromNd(params);
+                    best = Params.fromNd(params);
                 }
                 bar.setExtraMessage(String.format(" epoch %d loss %.4f held-out %.4f best %.4f",
                         epoch, loss, accuracy, bestAccuracy));

@@ -1,6 +1,7 @@
 package dev.twin.core.suite;
 
 import dev.twin.core.model.ArchitectureSpec;
+import dev.twin.core.train.Shuffle;
 import dev.twin.core.train.TrainConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,16 +62,7 @@ public final class SyntheticSuite implements TaskSuite {
             centers[k] = c;
         }
         // two clusters per class, assigned by a random permutation of the clusters
-        int[] perm = new int[CLUSTERS];
-        for (int k = 0; k < CLUSTERS; k++) {
-            perm[k] = k;
-        }
-        for (int k = CLUSTERS - 1; k > 0; k--) {
-            int j = rng.nextInt(k + 1);
-            int t = perm[k];
-            perm[k] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = Shuffle.permutation(CLUSTERS, rng);
         int[] classOf = new int[CLUSTERS];
         for (int k = 0; k < CLUSTERS; k++) {
             classOf[perm[k]] = k % CLASSES;

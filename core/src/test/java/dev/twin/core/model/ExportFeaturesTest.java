@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.twin.core.onnx.OnnxModels;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.tensor.WeightSet;
 import java.nio.FloatBuffer;
@@ -19,7 +20,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tribuo.util.onnx.ONNXContext;
-import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXPlaceholder;
 
 /** The exported ONNX trunk, run by ONNX Runtime, must give the same features as the DJL forward pass. */
@@ -63,11 +63,7 @@ class ExportFeaturesTest {
         ONNXPlaceholder input = ctx.floatInput("input", dim);
         ONNXPlaceholder output = ctx.floatOutput("features", arch.featureDim());
         arch.exportFeatures(ctx, input, trunk).assignTo(output);
-        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(8)
-                .addOpsetImport(ONNXOperators.getOpsetProto())
-                .setGraph(ctx.buildGraph())
-                .build();
+        OnnxMl.ModelProto model = OnnxModels.builder(ctx).build();
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] ort;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.onnx.proto.OnnxMl;
+import dev.twin.core.model.Params;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.tensor.WeightSet;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class RouterOnnxParityTest {
     /** DJL: the architecture's features of x [n, IN]. */
     static float[] djlFeatures(float[] x, int n) {
         try (NDManager m = DjlRuntime.newManager()) {
-            return ARCH.features(DjlWeights.toNd(trunk, m), m.create(x, new Shape(n, IN))).toFloatArray();
+            return ARCH.features(Params.toNd(m, trunk), m.create(x, new Shape(n, IN))).toFloatArray();
         }
     }
 

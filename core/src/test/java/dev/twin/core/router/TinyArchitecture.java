@@ -5,6 +5,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import dev.twin.core.model.Architecture;
 import dev.twin.core.model.ArchitectureSpec;
+import dev.twin.core.onnx.OnnxOps;
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ final class TinyArchitecture implements Architecture {
             args.add(ctx.floatTensor(e.getKey(), dims, b -> b.put(t.data())));
         }
         ONNXRef<?> gemm = input.apply(ONNXOperators.GEMM, args, List.of("trunk.0.out"), Map.of("transB", 1)).get(0);
-        return gemm.apply(TestOnnxOps.RELU);
+        return gemm.apply(OnnxOps.RELU);
     }
 
     static float[] gaussian(Random r, int n, double sd) {

@@ -1,4 +1,4 @@
-package dev.twin.core.model;
+package dev.twin.core.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto.AttributeType;
 import java.util.Collections;
@@ -11,7 +11,8 @@ import org.tribuo.util.onnx.ONNXOperator;
 import org.tribuo.util.onnx.ONNXOperators;
 
 /**
- * ONNX operators (opset 13, same domain as {@link ONNXOperators}) that tribuo's enum lacks and the model trunks need.
+ * The opset-13 ONNX operators that tribuo's {@link ONNXOperators} lacks (same opset and domain), used by the model
+ * trunks' and the router's export. Every operator has one output and no optional inputs beyond those counted.
  */
 public enum OnnxOps implements ONNXOperator {
     /** Relu(X) = max(X, 0). */
@@ -30,7 +31,13 @@ public enum OnnxOps implements ONNXOperator {
             attr("auto_pad", AttributeType.STRING), attr("ceil_mode", AttributeType.INT),
             attr("dilations", AttributeType.INTS), mandatory("kernel_shape", AttributeType.INTS),
             attr("pads", AttributeType.INTS), attr("storage_order", AttributeType.INT),
-            attr("strides", AttributeType.INTS));
+            attr("strides", AttributeType.INTS)),
+    /** Inference BatchNormalization(X, scale, B, input_mean, input_var) (version 9 at opset 13):
+     *  Y = (X − mean)/√(var + epsilon)·scale + B. */
+    BATCH_NORMALIZATION("BatchNormalization", 5, 0,
+            attr("epsilon", AttributeType.FLOAT), attr("momentum", AttributeType.FLOAT)),
+    /** LeakyRelu(X) = X ≥ 0 ? X : alpha·X. */
+    LEAKY_RELU("LeakyRelu", 1, 0, attr("alpha", AttributeType.FLOAT));
 
     private final String opName;
     private final int numInputs;
