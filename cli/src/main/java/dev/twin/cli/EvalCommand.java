@@ -44,6 +44,9 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         PrintStream log = new PrintStream(System.err, true);
+        if (!Suites.NAMES.contains(suite)) {
+            throw new CommandLine.ParameterException(cl, "unknown suite '" + suite + "' (known: " + Suites.NAMES + ")");
+        }
         TaskSuite s = Suites.resolve(suite, DataLocator.standard(), log);
         Path bundle = bundleDir != null ? bundleDir : TwinPaths.cacheDir().resolve("bundles").resolve(s.name());
         EvalReport report = SuiteEvaluation.run(s, EvalConfig.defaults(), bundle, log);

@@ -5,7 +5,9 @@ import dev.twin.core.materialize.Materializer;
 import dev.twin.core.tensor.DType;
 import dev.twin.core.tensor.WeightSet;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,8 +38,9 @@ final class MaterializeCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cl = spec.commandLine();
         DType type = Args.dtype(cl, dtype, DType.F32);
+        Map<String, Float> named = parseWeights(cl, weights); // syntax first: a bad flag fails before any file is read
         Bundle b = Bundle.load(bundle);
-        float[] w = parseWeights(cl, weights, b.manifest().taskNames());
+        float[] w = toVector(cl, named, b.manifest().taskNames());
         try (Materializer m = new Materializer(b.modules())) {
             WeightSet ws = m.materializeWeights(w);
             CheckpointFiles.write(out, ws, type);
@@ -47,33 +50,42 @@ final class MaterializeCommand implements Callable<Integer> {
         return 0;
     }
 
-    static float[] parseWeights(CommandLine cl, String text, List<String> tasks) {
-        float[] w = new float[tasks.size()];
-        boolean[] seen = new boolean[tasks.size()];
+    /** NAME=W[,NAME=W...] in order; malformed pairs, repeated names and non-finite weights are argument errors. */
+    static Map<String, Float> parseWeights(CommandLine cl, String text) {
+        Map<String, Float> out = new LinkedHashMap<>();
         for (String part : text.split(",")) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
                 throw new CommandLine.ParameterException(cl, "--weights wants NAME=W[,NAME=W...], got '" + part + "'");
             }
             String name = part.substring(0, eq).trim();
-            int t = tasks.indexOf(name);
-            if (t < 0) {
-                throw new CommandLine.ParameterException(cl, "unknown task '" + name + "' (the bundle has " + tasks + ")");
-            }
-            if (seen[t]) {
-                throw new CommandLine.ParameterException(cl, "task '" + name + "' given twice in --weights");
-            }
-            seen[t] = true;
+            float w;
             try {
-                w[t] = Float.parseFloat(part.substring(eq + 1).trim());
+                w = Float.parseFloat(part.substring(eq + 1).trim());
             } catch (NumberFormatException e) {
                 throw new CommandLine.ParameterException(cl, "weight of '" + name + "' is not a number: '"
                         + part.substring(eq + 1) + "'");
             }
-            if (!Float.isFinite(w[t])) {
+            if (!Float.isFinite(w)) {
                 throw new CommandLine.ParameterException(cl, "weight of '" + name + "' must be finite");
             }
+            if (out.put(name, w) != null) {
+                throw new CommandLine.ParameterException(cl, "task '" + name + "' given twice in --weights");
+            }
         }
+        return out;
+    }
+
+    /** One weight per bundle task, 0 for tasks not named; a name the bundle lacks is an argument error. */
+    static float[] toVector(CommandLine cl, Map<String, Float> named, List<String> tasks) {
+        float[] w = new float[tasks.size()];
+        named.forEach((name, value) -> {
+            int t = tasks.indexOf(name);
+            if (t < 0) {
+                throw new CommandLine.ParameterException(cl, "unknown task '" + name + "' (the bundle has " + tasks + ")");
+            }
+            w[t] = value;
+        });
         return w;
     }
 }

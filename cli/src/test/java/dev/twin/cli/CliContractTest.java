@@ -192,6 +192,26 @@ class CliContractTest {
     }
 
     @Test
+    void evalWritesTheTableJsonMarkdownAndChart() throws Exception {
+        Path json = dir.resolve("eval/synthetic.json");
+        Run r = twin("eval", "--suite", "synthetic", "--json", json.toString(), "--bundle-out",
+                dir.resolve("eval-bundle").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("twin-lattice") && r.out().contains("router accuracy"), r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals("synthetic", root.get("suite").asText());
+        assertEquals(10, root.get("methods").size());
+        assertEquals(100.0, root.get("methods").get("fine-tuned").get("avg").asDouble(), 1e-9);
+        assertTrue(Files.readString(dir.resolve("eval/synthetic.md")).contains("| twin |"));
+        assertTrue(Files.size(dir.resolve("eval/synthetic.png")) > 1000);
+        assertTrue(Files.exists(dir.resolve("eval-bundle/manifest.json")));
+
+        r = twin("eval", "--suite", "imagenet");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown suite 'imagenet'"), r.err());
+    }
+
+    @Test
     void everySubcommandHasHelp() {
         for (String c : List.of("merge", "modularize", "materialize", "eval")) {
             Run r = twin(c, "--help");
