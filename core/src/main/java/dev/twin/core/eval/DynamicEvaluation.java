@@ -1,5 +1,6 @@
 package dev.twin.core.eval;
 
+import dev.twin.core.train.Evaluation;
 import ai.djl.ndarray.NDArray;
 import dev.twin.core.group.Group;
 import dev.twin.core.group.GroupingStrategy;
@@ -73,7 +74,7 @@ final class DynamicEvaluation {
             }
             Map<String, NDArray> params = new HashMap<>(merged);
             params.putAll(headParams.get(td.name()));
-            int[] pred = Predictor.predict(arch, params, td.name(), x, test.dim(), 0, items.size());
+            int[] pred = Evaluation.predict(arch, params, td.name(), x, test.dim(), 0, items.size());
             for (int i = 0; i < items.size(); i++) {
                 if (pred[i] == test.y()[stream.row()[items.get(i)]]) {
                     correct[e.getKey()]++;

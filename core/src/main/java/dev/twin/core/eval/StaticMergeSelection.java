@@ -1,5 +1,6 @@
 package dev.twin.core.eval;
 
+import dev.twin.core.train.Evaluation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.twin.core.merge.MergeMethod;
@@ -51,7 +52,7 @@ final class StaticMergeSelection {
             for (TaskData t : tasks) {
                 Map<String, NDArray> withHead = new java.util.HashMap<>(params);
                 withHead.putAll(heads.get(t.name()));
-                double acc = Predictor.accuracy(arch, withHead, t.name(), t.validation(), items);
+                double acc = Evaluation.accuracy(arch, withHead, t.name(), t.validation(), items);
                 sum += 100 * acc / Math.max(1e-9, expertValAcc.get(t.name()));
             }
             return sum / tasks.size();

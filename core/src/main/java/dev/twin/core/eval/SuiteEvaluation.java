@@ -1,5 +1,6 @@
 package dev.twin.core.eval;
 
+import dev.twin.core.train.Evaluation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.twin.core.bundle.Bundle;
@@ -66,8 +67,8 @@ public final class SuiteEvaluation {
             for (int i = 0; i < tasks.size(); i++) {
                 TaskData t = tasks.get(i);
                 Map<String, NDArray> expert = Params.toNd(manager, models.experts().get(t.name()));
-                expertAcc.put(t.name(), Predictor.accuracy(arch, expert, t.name(), t.test()));
-                expertValAcc.put(t.name(), Predictor.accuracy(arch, expert, t.name(), t.validation(), cfg.selectionItems()));
+                expertAcc.put(t.name(), Evaluation.accuracy(arch, expert, t.name(), t.test(), t.test().n()));
+                expertValAcc.put(t.name(), Evaluation.accuracy(arch, expert, t.name(), t.validation(), cfg.selectionItems()));
             }
             Scoring scoring = new Scoring(arch, tasks, headNd, expertAcc, manager);
             rows.put("pretrained", scoring.staticRow(baseTrunk, oneModelBytes, "θ0 + head t"));
@@ -148,7 +149,7 @@ public final class SuiteEvaluation {
                 for (TaskData t : tasks) {
                     Map<String, NDArray> withHead = new java.util.HashMap<>(params);
                     withHead.putAll(heads.get(t.name()));
-                    acc.put(t.name(), Predictor.accuracy(arch, withHead, t.name(), t.test()));
+                    acc.put(t.name(), Evaluation.accuracy(arch, withHead, t.name(), t.test(), t.test().n()));
                 }
             }
             return row(acc, bytes, note);

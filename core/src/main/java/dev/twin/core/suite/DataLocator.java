@@ -70,6 +70,19 @@ public final class DataLocator {
         return "sudo apt-get install -y " + PACKAGE;
     }
 
+    /**
+     * The Fashion-MNIST directory: found, or installed from the Debian package when this process may run apt-get
+     * as root (said on log); empty when neither works.
+     */
+    public Optional<Path> findOrInstall(PrintStream log) {
+        Optional<Path> found = findFashionMnist();
+        if (found.isEmpty() && canInstall()) {
+            install(log);
+            found = findFashionMnist();
+        }
+        return found;
+    }
+
     /** Runs {@code apt-get install -y dataset-fashion-mnist}, echoing its output to log; fails clearly. */
     public void install(PrintStream log) {
         if (!canInstall()) {

@@ -35,15 +35,10 @@ public final class Suites {
      * the one command that gets the real data.
      */
     public static TaskSuite resolve(String name, DataLocator locator, PrintStream log) {
-        if (FashionMnist8Suite.NAME.equals(name) && locator.findFashionMnist().isEmpty()) {
-            if (locator.canInstall()) {
-                locator.install(log);
-            }
-            if (locator.findFashionMnist().isEmpty()) {
-                log.println("Fashion-MNIST files not found in " + locator.searchDirs() + ": falling back to suite '"
-                        + SyntheticSuite.NAME + "'. Get the real data with: " + DataLocator.installCommand());
-                return new SyntheticSuite();
-            }
+        if (FashionMnist8Suite.NAME.equals(name) && locator.findOrInstall(log).isEmpty()) {
+            log.println("Fashion-MNIST files not found in " + locator.searchDirs() + ": falling back to suite '"
+                    + SyntheticSuite.NAME + "'. Get the real data with: " + DataLocator.installCommand());
+            return new SyntheticSuite();
         }
         return byName(name, locator);
     }

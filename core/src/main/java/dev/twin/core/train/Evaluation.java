@@ -12,7 +12,11 @@ import dev.twin.core.tensor.WeightSet;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
-/** Batched inference of one task head (no gradients): predictions and accuracy on a split. */
+/**
+ * Batched inference of one task head (no gradients): predictions and accuracy, from a weight set or from parameters
+ * already on a DJL manager (a materialized θ(w)). Each batch runs in an {@link NDScope}, so no intermediate outlives
+ * it whatever manager its operands live on.
+ */
 public final class Evaluation {
     private static final int BATCH = 1024;
 
@@ -21,37 +25,52 @@ public final class Evaluation {
 
     /** Fraction of rows whose arg-max logit of head {@code task} equals the label. */
     public static double accuracy(Architecture arch, WeightSet weights, String task, Split split) {
-        if (split.n() == 0) {
+        String head = "head." + task + ".";
+        WeightSet used = weights.filter(n -> n.startsWith("trunk.") || n.startsWith(head));
+        try (NDManager m = DjlRuntime.newManager()) {
+            return accuracy(arch, Params.toNd(m, used), task, split, split.n());
+        }
+    }
+
+    /** Accuracy on the first {@code limit} rows of a split. */
+    public static double accuracy(Architecture arch, Map<String, NDArray> params, String task, Split split, int limit) {
+        int n = Math.min(limit, split.n());
+        if (n == 0) {
             throw new IllegalArgumentException("task '" + task + "': cannot measure accuracy on an empty split");
         }
-        int[] pred = predict(arch, weights, task, split);
+        int[] pred = predict(arch, params, task, split.x(), split.dim(), 0, n);
         int correct = 0;
-        for (int i = 0; i < pred.length; i++) {
+        for (int i = 0; i < n; i++) {
             if (pred[i] == split.y()[i]) {
                 correct++;
             }
         }
-        return (double) correct / split.n();
+        return (double) correct / n;
     }
 
     /** Arg-max class of head {@code task} for every row of split. */
     public static int[] predict(Architecture arch, WeightSet weights, String task, Split split) {
         String head = "head." + task + ".";
         WeightSet used = weights.filter(n -> n.startsWith("trunk.") || n.startsWith(head));
-        int[] out = new int[split.n()];
-        int dim = split.dim();
         try (NDManager m = DjlRuntime.newManager()) {
-            Map<String, NDArray> params = Params.toNd(m, used);
-            for (int start = 0; start < split.n(); start += BATCH) {
-                int size = Math.min(BATCH, split.n() - start);
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray x = m.create(FloatBuffer.wrap(split.x(), start * dim, size * dim).slice(),
-                            new Shape(size, dim));
-                    long[] arg = arch.logits(params, task, x).argMax(1).toLongArray();
-                    for (int i = 0; i < size; i++) {
-                        out[start + i] = (int) arg[i];
-                    }
+            return predict(arch, Params.toNd(m, used), task, split.x(), split.dim(), 0, split.n());
+        }
+    }
+
+    /** Arg-max class of head {@code task} for rows [from, from + n) of a flat [*, dim] input. */
+    public static int[] predict(Architecture arch, Map<String, NDArray> params, String task, float[] x, int dim,
+                                int from, int n) {
+        int[] out = new int[n];
+        NDManager m = params.values().iterator().next().getManager();
+        for (int start = 0; start < n; start += BATCH) {
+            int size = Math.min(BATCH, n - start);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray in = m.create(FloatBuffer.wrap(x, (from + start) * dim, size * dim).slice(),
+                        new Shape(size, dim));
+                long[] arg = arch.logits(params, task, in).argMax(1).toLongArray();
+                for (int i = 0; i < size; i++) {
+                    out[start + i] = (int) arg[i];
                 }
             }
         }

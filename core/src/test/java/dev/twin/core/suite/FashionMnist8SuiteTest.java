@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /** Against the real files of the Debian package dataset-fashion-mnist (installed on the build machine). */
 class FashionMnist8SuiteTest {
-    private static final Path DIR = Path.of(DataLocator.DEBIAN_DIR);
+    // the real files: found, or installed from Debian's dataset-fashion-mnist as the CLI does on a fresh machine
+    private static final Path DIR = DataLocator.standard().findOrInstall(System.err).orElseThrow(
+            () -> new IllegalStateException("Fashion-MNIST files are missing and cannot be installed here; run: "
+                    + DataLocator.installCommand()));
 
     @Test
     void realFilesHaveTheKnownCountsAndShapes() {
