@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import dev.twin.core.group.Group;
 import dev.twin.core.group.GroupingStrategy;
 import dev.twin.core.model.Architecture;
+import dev.twin.core.runtime.Progress;
 import dev.twin.core.suite.Split;
 import dev.twin.core.suite.TaskData;
 import java.util.ArrayList;
@@ -13,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Scores the mixed test stream under one grouping strategy: batch by batch, the strategy forms groups, each group's
@@ -34,9 +33,7 @@ final class DynamicEvaluation {
         int[] seen = new int[tasks.size()];
         long groups = 0;
         long before = cache.materializations();
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName(label).setInitialMax(stream.size())
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+        try (ProgressBar pb = Progress.bar(label, stream.size(), " inputs")) {
             for (int start = 0; start < stream.size(); start += batchSize) {
                 int b = Math.min(batchSize, stream.size() - start);
                 float[][] w = new float[b][];

@@ -5,6 +5,7 @@ import dev.twin.core.compress.Compressor;
 import dev.twin.core.compress.Compressors;
 import dev.twin.core.merge.MergeMethods;
 import dev.twin.core.merge.MergeOptions;
+import dev.twin.core.runtime.Progress;
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Knowledge modularization (TWIN-MERGING.md, stage 1): θ* = static merge of the experts; vt = θt − θ*; v̂t =
@@ -45,15 +47,19 @@ public final class Modularizer {
 
         Compressor compressor = Compressors.byName(cfg.compressMethod());
         Map<String, Map<String, CompressedTensor>> exclusive = new LinkedHashMap<>();
-        for (int t = 0; t < tasks.size(); t++) {
-            Map<String, CompressedTensor> parts = new LinkedHashMap<>();
-            WeightSet expert = expertMerged.get(t);
-            for (String name : sharedMerged.names()) { // per task and tensor: bernoulli masks differ between experts
-                FloatTensor star = sharedMerged.get(name);
-                FloatTensor v = subtract(expert.get(name), star); // vt = θt − θ*
-                parts.put(name, compressor.compress(v, cfg.compressOptions().forTensor(tasks.get(t) + "/" + name)));
+        try (ProgressBar bar = Progress.bar("compress " + cfg.compressMethod(),
+                (long) tasks.size() * sharedMerged.size(), " tensors")) {
+            for (int t = 0; t < tasks.size(); t++) {
+                Map<String, CompressedTensor> parts = new LinkedHashMap<>();
+                WeightSet expert = expertMerged.get(t);
+                for (String name : sharedMerged.names()) { // per task and tensor: bernoulli masks differ between experts
+                    FloatTensor star = sharedMerged.get(name);
+                    FloatTensor v = subtract(expert.get(name), star); // vt = θt − θ*
+                    parts.put(name, compressor.compress(v, cfg.compressOptions().forTensor(tasks.get(t) + "/" + name)));
+                    bar.step();
+                }
+                exclusive.put(tasks.get(t), parts);
             }
-            exclusive.put(tasks.get(t), parts);
         }
         WeightSet shared = new WeightSet();
         for (String name : base.names()) {

@@ -8,15 +8,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.twin.core.model.Params;
 import dev.twin.core.runtime.DjlRuntime;
+import dev.twin.core.runtime.Progress;
 import dev.twin.core.tensor.WeightSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * Trains the router (TWIN-MERGING.md "The router"): cross-entropy on the task id with Adam, keeping the epoch whose
@@ -64,8 +63,7 @@ public final class RouterTrainer {
         Random shuffle = new Random(cfg.seed() ^ 0x5DEECE66DL);
 
         try (NDManager manager = DjlRuntime.newManager();
-             ProgressBar bar = new ProgressBarBuilder().setTaskName("router").setInitialMax((long) cfg.epochs() * batches)
-                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+             ProgressBar bar = Progress.bar("router", (long) cfg.epochs() * batches, " batches")) {
             Engine.getInstance().setRandomSeed((int) cfg.seed()); // dropout masks
             Map<String, NDArray> params = Params.toNd(manager, RouterMlp.init(d, t, cfg.seed()));
             Adam adam = new Adam(params, cfg.lr(), manager);

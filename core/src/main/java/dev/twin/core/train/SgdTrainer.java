@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.twin.core.model.Architecture;
 import dev.twin.core.model.Params;
 import dev.twin.core.runtime.DjlRuntime;
+import dev.twin.core.runtime.Progress;
 import dev.twin.core.suite.Split;
 import dev.twin.core.tensor.WeightSet;
 import java.nio.FloatBuffer;
@@ -19,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * Mini-batch SGD with momentum on the cross-entropy of one task head, with DJL autograd. Only the parameters a
@@ -110,7 +109,7 @@ public final class SgdTrainer {
         float[] yb = new float[config.batch() * classes];
         NDManager manager = headW.getManager();
         String barName = label != null ? label : "train " + task;
-        try (ProgressBar bar = progress ? bar(barName, (long) batches * config.epochs()) : null) {
+        try (ProgressBar bar = progress ? Progress.bar(barName, (long) batches * config.epochs(), " batches") : null) {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 int[] order = Shuffle.permutation(data.n(), rng);
                 double lossSum = 0;
@@ -185,15 +184,5 @@ public final class SgdTrainer {
             }
             return loss;
         }
-    }
-
-    private static ProgressBar bar(String name, long steps) {
-        return new ProgressBarBuilder()
-                .setTaskName(name)
-                .setInitialMax(steps)
-                .setUnit(" batches", 1)
-                .setUpdateIntervalMillis(1000)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .build();
     }
 }
