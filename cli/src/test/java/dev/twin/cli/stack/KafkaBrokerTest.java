@@ -77,8 +77,9 @@ class KafkaBrokerTest {
         produce(bootstrap, Topics.REQUESTS, sent);
         assertEquals(sent, consumeAll(bootstrap, Topics.REQUESTS, sent.size()));
 
+        int[] other = Ports.free(2);
         IllegalStateException twice = assertThrows(IllegalStateException.class,
-                () -> second.start(work, Ports.free(1)[0], Ports.free(1)[0]));
+                () -> second.start(work, other[0], other[1]));
         assertTrue(twice.getMessage().contains("already runs") && twice.getMessage().contains("pid " + pid),
                 twice.getMessage());
 
@@ -100,7 +101,7 @@ class KafkaBrokerTest {
         // data directory would corrupt the metadata log
         Files.delete(work.resolve("broker.pid"));
         IllegalStateException lost = assertThrows(IllegalStateException.class,
-                () -> broker.start(work, Ports.free(1)[0], Ports.free(1)[0]));
+                () -> broker.start(work, other[0], other[1]));
         assertTrue(lost.getMessage().contains("already runs") && lost.getMessage().contains("pid " + pid2),
                 lost.getMessage());
 
