@@ -1,0 +1,341 @@
+package dev.twin.cli.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One real Kafka broker process: a single-node KRaft broker+controller on 127.0.0.1, run from the kafka jars
+ * ({@link KafkaLib}) as a child JVM, with its configuration, data, log and pid file in a working directory.
+ * The process outlives this object (and the CLI) until {@link #stop()} or {@link #stopByPidFile(Path)}.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    /** Bound on format + start until the broker answers describeCluster (generous: 2 cores shared). */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** Bound on a graceful stop after SIGTERM before the process is killed. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    static final String MAIN_CLASS = "kafka.Kafka";
+    static final String FORMAT_CLASS = "kafka.tools.StorageTool";
+    static final String HEAP = "-Xmx512m";
+    private static final int TAIL_LINES = 40;
+
+    private final KafkaLib lib;
+    private BrokerConfig config;
+    private Process process;
+
+    /** A broker run from the jars {@link KafkaLib#locate()} finds. */
+    public KafkaBroker() {
+        this(KafkaLib.locate());
+    }
+
+    public KafkaBroker(KafkaLib lib) {
+        this.lib = lib;
+    }
+
+    /**
+     * Formats {@code workDir}'s data (once; a later start reuses it thanks to the fixed cluster id), starts the broker
+     * on {@code port} with its controller on {@code controllerPort}, records its pid and waits until it answers a
+     * describeCluster. Returns the bootstrap address. On failure the process is gone and the message carries the
+     * tail of its log.
+     */
+    public synchronized String start(Path workDir, int port, int controllerPort) {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("this Kafka broker already runs (pid " + process.pid() + ", "
+                    + config.bootstrap() + ")");
+        }
+        BrokerConfig cfg = new BrokerConfig(workDir, port, controllerPort);
+        Optional<ProcessHandle> running = runningBroker(cfg.workDir());
+        if (running.isPresent()) {
+            throw new IllegalStateException("a Kafka broker (pid " + running.get().pid() + ") already runs from "
+                    + cfg.workDir() + "; stop it first (twin down)");
+        }
+        Ports.requireFree(port, "Kafka broker");
+        Ports.requireFree(controllerPort, "Kafka controller");
+        cfg.write();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        format(cfg);
+
+        long logStart = sizeOf(cfg.logFile());
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(cfg, List.of(HEAP, "-Xms128m"), MAIN_CLASS,
+                List.of(cfg.serverProperties().toString())))
+                .directory(cfg.workDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(cfg.logFile().toFile()));
+        Process p = launch(pb, "Kafka broker");
+        closeStdin(p);
+        this.process = p;
+        this.config = cfg;
+        try {
+            Files.writeString(cfg.pidFile(), p.pid() + "\n");
+            awaitReady(cfg, p, deadline, logStart);
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly();
+            awaitExit(p.toHandle(), Duration.ofSeconds(10));
+            deleteQuietly(cfg.pidFile());
+            this.process = null;
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write " + cfg.pidFile(), io);
+            }
+            throw (RuntimeException) e;
+        }
+        return cfg.bootstrap();
+    }
+
+    /** The bootstrap address of the running broker. */
+    public synchronized String bootstrap() {
+        requireStarted();
+        return config.bootstrap();
+    }
+
+    /** The broker process id. */
+    public synchronized long pid() {
+        requireStarted();
+        return process.pid();
+    }
+
+    /** SIGTERM, wait up to {@link #STOP_TIMEOUT}, then kill; removes the pid file. No-op when not running. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        terminate(process.toHandle());
+        deleteQuietly(config.pidFile());
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * Stops the broker whose pid {@code workDir}'s pid file records (for {@code twin down} in another JVM; a broker of
+     * this directory is found even when the pid file is lost). Returns false when no broker of this directory runs;
+     * a stale pid file is removed.
+     */
+    public static boolean stopByPidFile(Path workDir) {
+        Path pidFile = BrokerConfig.pidFile(workDir);
+        Optional<ProcessHandle> broker = runningBroker(workDir.toAbsolutePath().normalize());
+        broker.ifPresent(KafkaBroker::terminate);
+        deleteQuietly(pidFile);
+        return broker.isPresent();
+    }
+
+    /**
+     * The live broker process of this directory: the one its pid file names, else (pid file lost) any process running
+     * {@code kafka.Kafka} on this directory's server.properties. Two brokers on one data directory corrupt its
+     * metadata log (measured: Kafka's own lock is taken too late to prevent it), so this guard matters.
+     */
+    static Optional<ProcessHandle> runningBroker(Path workDir) {
+        String serverProperties = workDir.resolve("server.properties").toString();
+        Path pidFile = BrokerConfig.pidFile(workDir);
+        if (Files.isRegularFile(pidFile)) {
+            try {
+                long pid = Long.parseLong(Files.readString(pidFile).trim());
+                Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(p -> runs(p, serverProperties));
+                if (h.isPresent()) {
+                    return h;
+                }
+            } catch (IOException | NumberFormatException e) {
+                // unreadable or stale: fall back to the process scan
+            }
+        }
+        return ProcessHandle.allProcesses().filter(p -> runs(p, serverProperties)).findFirst();
+    }
+
+    private static boolean runs(ProcessHandle h, String serverProperties) {
+        return h.isAlive() && h.info().arguments()
+                .map(args -> List.of(args).contains(MAIN_CLASS) && List.of(args).contains(serverProperties))
+                .orElse(false);
+    }
+
+    private static void terminate(ProcessHandle h) {
+        h.destroy(); // SIGTERM: the broker flushes and closes its logs
+        if (!awaitExit(h, STOP_TIMEOUT)) {
+            h.destroyForcibly();
+            awaitExit(h, Duration.ofSeconds(10));
+        }
+    }
+
+    private static boolean awaitExit(ProcessHandle h, Duration timeout) {
+        try {
+            h.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !h.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !h.isAlive();
+        }
+    }
+
+    private void format(BrokerConfig cfg) {
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(cfg, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Dtwin.kafka.log.level=WARN"),
+                FORMAT_CLASS, List.of("format", "--ignore-formatted", "-t", BrokerConfig.CLUSTER_ID,
+                        "-c", cfg.serverProperties().toString())))
+                .directory(cfg.workDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(cfg.formatLogFile().toFile());
+        Process p = launch(pb, "Kafka storage format");
+        closeStdin(p);
+        boolean done;
+        try {
+            done = p.waitFor(FORMAT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while formatting Kafka storage in " + cfg.dataDir(), e);
+        }
+        if (!done) {
+            p.destroyForcibly();
+            throw new IllegalStateException("formatting Kafka storage in " + cfg.dataDir() + " did not finish within "
+                    + FORMAT_TIMEOUT.toSeconds() + " s; " + cfg.formatLogFile() + " ends with:\n"
+                    + LogTail.of(cfg.formatLogFile(), 0, TAIL_LINES));
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("formatting Kafka storage in " + cfg.dataDir() + " failed (exit "
+                    + p.exitValue() + "; data of another cluster or node cannot be reused: delete the directory to "
+                    + "start afresh); " + cfg.formatLogFile() + " ends with:\n" + LogTail.of(cfg.formatLogFile(), 0, TAIL_LINES));
+        }
+    }
+
+    /** Waits for the listener port, then for a real describeCluster answer; fails fast when the process dies. */
+    private static void awaitReady(BrokerConfig cfg, Process p, long deadline, long logStart) {
+        while (!portAnswers(cfg.port())) {
+            checkAlive(cfg, p, logStart);
+            checkDeadline(cfg, deadline, logStart);
+            sleep(100);
+        }
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                checkAlive(cfg, p, logStart);
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // not ready yet: the listener is up before the broker is registered with its controller
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+                }
+                checkDeadline(cfg, deadline, logStart);
+                sleep(200);
+            }
+        }
+    }
+
+    private static void checkAlive(BrokerConfig cfg, Process p, long logStart) {
+        if (!p.isAlive()) {
+            throw new IllegalStateException("Kafka broker on " + cfg.bootstrap() + " (controller port "
+                    + cfg.controllerPort() + ") exited with code " + p.exitValue() + " before it was ready"
+                    + firstError(cfg, logStart) + "\n" + cfg.logFile() + " ends with:\n"
+                    + LogTail.of(cfg.logFile(), logStart, TAIL_LINES));
+        }
+    }
+
+    private static void checkDeadline(BrokerConfig cfg, long deadline, long logStart) {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("Kafka broker on " + cfg.bootstrap() + " not ready within "
+                    + START_TIMEOUT.toSeconds() + " s" + firstError(cfg, logStart) + "\n" + cfg.logFile() + " ends with:\n"
+                    + LogTail.of(cfg.logFile(), logStart, TAIL_LINES));
+        }
+    }
+
+    private static String firstError(BrokerConfig cfg, long logStart) {
+        String error = LogTail.firstError(cfg.logFile(), logStart);
+        return error.isEmpty() ? "" : "\nfirst error:\n" + error;
+    }
+
+    private static boolean portAnswers(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private List<String> javaCommand(BrokerConfig cfg, List<String> jvmOptions, String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-Dlog4j2.configurationFile=" + cfg.log4jConfig());
+        cmd.add("-cp");
+        cmd.add(lib.classpath());
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    private static Process launch(ProcessBuilder pb, String what) {
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + what + " (" + pb.command().get(0) + ")", e);
+        }
+    }
+
+    private static void closeStdin(Process p) {
+        try {
+            p.getOutputStream().close();
+        } catch (IOException ignored) {
+            // the child never reads stdin
+        }
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.isRegularFile(f) ? Files.size(f) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // a stale pid file is detected by runningBroker anyway
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    private void requireStarted() {
+        if (process == null) {
+            throw new IllegalStateException("the Kafka broker is not started");
+        }
+    }
+}
