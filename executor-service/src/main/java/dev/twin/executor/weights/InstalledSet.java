@@ -1,7 +1,6 @@
 package dev.twin.executor.weights;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.Map;
 
 /**
@@ -11,15 +10,17 @@ import java.util.Map;
 final class InstalledSet {
     private final String key;
     private final Map<String, NDArray> params;
-    private final NDManager manager;
+    private final Runnable free;
     private final long values;
     private int users;
     private boolean retired;
+    private boolean freed;
 
-    InstalledSet(String key, Map<String, NDArray> params, NDManager manager, long values) {
+    /** {@code free} releases the set's memory (closes its DJL manager); it runs exactly once. */
+    InstalledSet(String key, Map<String, NDArray> params, Runnable free, long values) {
         this.key = key;
         this.params = params;
-        this.manager = manager;
+        this.free = free;
         this.values = values;
     }
 
@@ -50,8 +51,9 @@ final class InstalledSet {
     }
 
     private void closeIfUnused() {
-        if (retired && users == 0) {
-            manager.close();
+        if (retired && users == 0 && !freed) {
+            freed = true;
+            free.run();
         }
     }
 }

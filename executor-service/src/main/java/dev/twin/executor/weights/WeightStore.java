@@ -54,7 +54,7 @@ public class WeightStore {
             manager.close();
             throw e;
         }
-        InstalledSet fresh = new InstalledSet(key, params, manager, weights.numel());
+        InstalledSet fresh = new InstalledSet(key, params, manager::close, weights.numel());
         List<InstalledSet> dropped = new ArrayList<>();
         List<String> evicted = new ArrayList<>();
         synchronized (sets) {
