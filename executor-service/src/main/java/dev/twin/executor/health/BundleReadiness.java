@@ -1,0 +1,31 @@
+package dev.twin.executor.health;
+
+import dev.twin.executor.model.ModelHolder;
+import dev.twin.executor.weights.WeightStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only once the bundle and its model are loaded; the response says what is loaded or why not. */
+@Readiness
+@ApplicationScoped
+public class BundleReadiness implements HealthCheck {
+    private final ModelHolder holder;
+    private final WeightStore store;
+
+    public BundleReadiness(ModelHolder holder, WeightStore store) {
+        this.holder = holder;
+        this.store = store;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("executor-bundle")
+                .status(holder.ready())
+                .withData("status", holder.status())
+                .withData("installed", store.list().size())
+                .withData("capacity", store.capacity())
+                .build();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.twin.executor.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.twin.core.bundle.Bundle;
+import dev.twin.core.model.Architecture;
+import dev.twin.core.model.Architectures;
+import dev.twin.core.model.Params;
+import dev.twin.core.runtime.DjlRuntime;
+import dev.twin.core.tensor.FloatTensor;
+import dev.twin.core.tensor.WeightSet;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the executor keeps of a bundle: the architecture, the names and shapes a weight set must have (the shared
+ * expert's tensors without the heads) and every task's head as DJL arrays.
+ */
+public final class LoadedModel implements AutoCloseable {
+    private final Path dir;
+    private final Architecture architecture;
+    private final List<String> tasks;
+    private final Map<String, int[]> weightShapes;
+    private final Map<String, Map<String, NDArray>> heads;
+    private final int inputDim;
+    private final NDManager manager;
+
+    private LoadedModel(Path dir, Architecture architecture, List<String> tasks, Map<String, int[]> weightShapes,
+                        Map<String, Map<String, NDArray>> heads, NDManager manager) {
+        this.dir = dir;
+        this.architecture = architecture;
+        this.tasks = tasks;
+        this.weightShapes = weightShapes;
+        this.heads = heads;
+        this.manager = manager;
+        int n = 1;
+        for (int d : architecture.inputShape()) {
+            n *= d;
+        }
+        this.inputDim = n;
+    }
+
+    /** Loads (and sha256-checks) the bundle at dir and puts its heads on a fresh DJL manager. */
+    public static LoadedModel load(Path dir) {
+        Bundle bundle = Bundle.load(dir);
+        Architecture arch = Architectures.create(bundle.manifest().architecture());
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, FloatTensor> e : bundle.modules().shared().asMap().entrySet()) {
+            if (!e.getKey().matches(Architecture.HEAD_REGEX)) {
+                shapes.put(e.getKey(), e.getValue().shape().clone());
+            }
+        }
+        for (Map.Entry<String, int[]> e : arch.trunkShapes().entrySet()) {
+            int[] have = shapes.get(e.getKey());
+            if (have == null || !java.util.Arrays.equals(have, e.getValue())) {
+                throw new IllegalStateException(dir + ": the shared expert lacks trunk tensor '" + e.getKey()
+                        + "' " + java.util.Arrays.toString(e.getValue()) + " that architecture " + arch + " needs");
+            }
+        }
+        NDManager manager = DjlRuntime.newManager();
+        try {
+            Map<String, Map<String, NDArray>> heads = new LinkedHashMap<>();
+            for (String task : bundle.modules().tasks()) {
+                WeightSet head = bundle.modules().heads().get(task);
+                if (head == null || !head.contains("head." + task + ".weight") || !head.contains("head." + task + ".bias")) {
+                    throw new IllegalStateException(dir + ": bundle has no head for task '" + task + "'");
+                }
+                heads.put(task, Collections.unmodifiableMap(Params.toNd(manager, head)));
+            }
+            return new LoadedModel(dir, arch, List.copyOf(bundle.modules().tasks()),
+                    Collections.unmodifiableMap(shapes), Collections.unmodifiableMap(heads), manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public List<String> tasks() {
+        return tasks;
+    }
+
+    /** Name → shape of every tensor an installed weight set must carry, in the shared expert's order. */
+    public Map<String, int[]> weightShapes() {
+        return weightShapes;
+    }
+
+    /** The head arrays of a task ({@code head.<task>.weight}, {@code head.<task>.bias}), or null if unknown. */
+    public Map<String, NDArray> head(String task) {
+        return heads.get(task);
+    }
+
+    /** Floats per input row: prod(inputShape). */
+    public int inputDim() {
+        return inputDim;
+    }
+
+    /** A child manager on the same device for installed weight sets. */
+    public NDManager newSubManager() {
+        return manager.newSubManager();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

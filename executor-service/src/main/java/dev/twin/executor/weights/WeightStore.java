@@ -1,0 +1,113 @@
+package dev.twin.executor.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.twin.core.model.Params;
+import dev.twin.core.tensor.WeightSet;
+import dev.twin.executor.config.ExecutorConfig;
+import dev.twin.executor.model.LoadedModel;
+import dev.twin.executor.reject.Rejection;
+import dev.twin.executor.reject.RejectedException;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The bounded set of installed weight sets, least recently used evicted first (an install or an execution counts as
+ * a use). Evicted sets free their DJL memory once no batch uses them.
+ */
+@ApplicationScoped
+public class WeightStore {
+    private static final Logger LOG = Logger.getLogger(WeightStore.class);
+
+    private final int capacity;
+    // access order: iteration runs from least to most recently used
+    private final LinkedHashMap<String, InstalledSet> sets = new LinkedHashMap<>(16, 0.75f, true);
+
+    public WeightStore(ExecutorConfig config) {
+        if (config.maxInstalled() < 1) {
+            throw new IllegalArgumentException("twin.executor.max-installed must be at least 1, got "
+                    + config.maxInstalled());
+        }
+        this.capacity = config.maxInstalled();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Installs (or replaces) the set under key; returns the keys evicted to stay within capacity, oldest first. */
+    public List<String> install(LoadedModel model, String key, WeightSet weights) {
+        NDManager manager = model.newSubManager();
+        Map<String, NDArray> params;
+        try {
+            params = Collections.unmodifiableMap(Params.toNd(manager, weights));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        InstalledSet fresh = new InstalledSet(key, params, manager::close, weights.numel());
+        List<InstalledSet> dropped = new ArrayList<>();
+        List<String> evicted = new ArrayList<>();
+        synchronized (sets) {
+            InstalledSet old = sets.put(key, fresh);
+            if (old != null) {
+                dropped.add(old);
+            }
+            Iterator<InstalledSet> it = sets.values().iterator();
+            while (sets.size() > capacity && it.hasNext()) {
+                InstalledSet eldest = it.next();
+                it.remove();
+                dropped.add(eldest);
+                evicted.add(eldest.key());
+            }
+        }
+        dropped.forEach(InstalledSet::retire);
+        if (!evicted.isEmpty()) {
+            LOG.debugf("installed '%s', evicted %s", key, evicted);
+        }
+        return evicted;
+    }
+
+    /** Uses the set under key (marking it most recently used); NOT FOUND when it is not installed. */
+    public Lease lease(String key) {
+        synchronized (sets) {
+            InstalledSet s = sets.get(key);
+            if (s == null) {
+                throw new RejectedException(Rejection.UNKNOWN_KEY, "weight set '" + key + "' is not installed"
+                        + " (never installed or evicted; " + sets.size() + "/" + capacity + " installed): install it first");
+            }
+            return new Lease(s);
+        }
+    }
+
+    /** Installed sets, most recently used first. */
+    public List<Installed> list() {
+        List<Installed> out = new ArrayList<>();
+        synchronized (sets) {
+            for (InstalledSet s : sets.values()) {
+                out.add(new Installed(s.key(), s.values()));
+            }
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
+    // runs before the model holder frees the bundle's manager (the parent of every set's manager)
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        List<InstalledSet> all;
+        synchronized (sets) {
+            all = new ArrayList<>(sets.values());
+            sets.clear();
+        }
+        all.forEach(InstalledSet::retire);
+    }
+}

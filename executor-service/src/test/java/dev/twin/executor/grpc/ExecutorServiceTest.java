@@ -1,0 +1,294 @@
+package dev.twin.executor.grpc;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.twin.core.bundle.Bundle;
+import dev.twin.core.materialize.Materializer;
+import dev.twin.core.model.Architecture;
+import dev.twin.core.model.Architectures;
+import dev.twin.core.suite.Split;
+import dev.twin.core.suite.TaskData;
+import dev.twin.core.tensor.FloatTensor;
+import dev.twin.core.tensor.WeightSet;
+import dev.twin.core.train.Evaluation;
+import dev.twin.executor.SyntheticBundle;
+import dev.twin.proto.executor.ExecuteReply;
+import dev.twin.proto.executor.ExecuteRequest;
+import dev.twin.proto.executor.Executor;
+import dev.twin.proto.executor.HealthReply;
+import dev.twin.proto.executor.HealthRequest;
+import dev.twin.proto.executor.InstallReply;
+import dev.twin.proto.executor.InstalledSet;
+import dev.twin.proto.executor.ListRequest;
+import dev.twin.proto.executor.Row;
+import dev.twin.proto.executor.RowResult;
+import dev.twin.proto.executor.WeightChunk;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The running service through a real gRPC client: installs θ(w) materialized by core for one-hot w, executes batches
+ * and compares with core's {@link Evaluation#predict} and a plain-Java forward pass; bad requests, eviction, listing
+ * and readiness.
+ */
+@QuarkusTest
+@QuarkusTestResource(SyntheticBundle.class)
+class ExecutorServiceTest {
+    private static final Duration T = Duration.ofSeconds(60);
+    private static final int CHUNK = 500;
+    private static Bundle bundle;
+    private static Materializer materializer;
+    private static List<TaskData> tasks;
+
+    @GrpcClient("executor")
+    Executor client;
+
+    @ConfigProperty(name = "twin.executor.bundle")
+    Path bundleDir;
+
+    private void init() {
+        if (bundle == null) {
+            bundle = Bundle.load(bundleDir);
+            materializer = new Materializer(bundle.modules());
+            tasks = SyntheticBundle.suite().tasks();
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (materializer != null) {
+            materializer.close();
+        }
+    }
+
+    /** θ(w) for w = one-hot of task t, without heads (what the merger installs). */
+    private WeightSet oneHot(int t) {
+        init();
+        float[] w = new float[bundle.modules().tasks().size()];
+        w[t] = 1f;
+        return materializer.materializeWeights(w).filter(n -> !n.matches(Architecture.HEAD_REGEX));
+    }
+
+    private static List<WeightChunk> chunks(String key, WeightSet ws) {
+        List<WeightChunk> out = new ArrayList<>();
+        for (Map.Entry<String, FloatTensor> e : ws.asMap().entrySet()) {
+            float[] d = e.getValue().data();
+            for (int off = 0; off < d.length; off += CHUNK) {
+                WeightChunk.Builder b = WeightChunk.newBuilder().setKey(key).setTensor(e.getKey()).setOffset(off);
+                for (int s : e.getValue().shape()) {
+                    b.addShape(s);
+                }
+                for (int i = off; i < Math.min(d.length, off + CHUNK); i++) {
+                    b.addData(d[i]);
+                }
+                out.add(b.build());
+            }
+        }
+        out.set(out.size() - 1, out.get(out.size() - 1).toBuilder().setLast(true).build());
+        return out;
+    }
+
+    private InstallReply install(String key, List<WeightChunk> chunks) {
+        return client.install(Multi.createFrom().iterable(chunks)).await().atMost(T);
+    }
+
+    private static Row row(String id, String task, float[] x, int from, int dim) {
+        Row.Builder b = Row.newBuilder().setRequestId(id).setTask(task);
+        for (int i = 0; i < dim; i++) {
+            b.addValues(x[from + i]);
+        }
+        return b.build();
+    }
+
+    private static StatusRuntimeException failure(Uni<?> call) {
+        return assertThrows(StatusRuntimeException.class, () -> call.await().atMost(T));
+    }
+
+    @Test
+    void batchMatchesCoreEvaluationAndPlainForward() {
+        init();
+        int t = 1;
+        String own = bundle.modules().tasks().get(t);
+        String other = bundle.modules().tasks().get(2);
+        WeightSet trunk = oneHot(t);
+        InstallReply reply = install("onehot-" + own, chunks("onehot-" + own, trunk));
+        assertEquals(trunk.size(), reply.getTensors());
+        assertEquals(trunk.numel(), reply.getValues());
+
+        // 30 rows of the expert's own task and 10 of another task (its own head), interleaved in one batch
+        int n = 40;
+        ExecuteRequest.Builder req = ExecuteRequest.newBuilder().setKey("onehot-" + own);
+        List<String> rowTask = new ArrayList<>();
+        List<float[]> rowX = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = i % 4 == 3 ? other : own;
+            Split test = taskData(name).test();
+            int r = i / 4 * 3 + i % 4;
+            float[] x = java.util.Arrays.copyOfRange(test.x(), r * test.dim(), (r + 1) * test.dim());
+            rowTask.add(name);
+            rowX.add(x);
+            req.addRows(row("req-" + i, name, x, 0, x.length));
+        }
+        ExecuteReply out = client.execute(req.build()).await().atMost(T);
+        assertEquals(n, out.getResultsCount());
+
+        Architecture arch = Architectures.create(bundle.manifest().architecture());
+        for (String name : List.of(own, other)) {
+            WeightSet withHead = new WeightSet(trunk.asMap());
+            bundle.modules().heads().get(name).asMap().forEach(withHead::put);
+            int[] idx = IntStream.range(0, n).filter(i -> rowTask.get(i).equals(name)).toArray();
+            float[] xs = new float[idx.length * rowX.get(0).length];
+            for (int k = 0; k < idx.length; k++) {
+                System.arraycopy(rowX.get(idx[k]), 0, xs, k * rowX.get(0).length, rowX.get(0).length);
+            }
+            int[] expected = Evaluation.predict(arch, withHead, name,
+                    new Split(xs, new int[idx.length], idx.length, rowX.get(0).length));
+            for (int k = 0; k < idx.length; k++) {
+                RowResult res = out.getResults(idx[k]);
+                assertEquals("req-" + idx[k], res.getRequestId());
+                assertEquals(name, res.getTask());
+                assertEquals(expected[k], res.getPredicted(), "row " + idx[k]);
+                float[] ref = Reference.mlpLogits(trunk, bundle.modules().heads().get(name), name, rowX.get(idx[k]));
+                float[] got = new float[res.getLogitsCount()];
+                for (int c = 0; c < got.length; c++) {
+                    got[c] = res.getLogits(c);
+                }
+                assertArrayEquals(ref, got, 1e-4f, "logits of row " + idx[k]);
+            }
+        }
+        // the expert's own weights classify its own task well (labels are the suite's, not the code's)
+        int correct = 0;
+        int own30 = 0;
+        for (int i = 0; i < n; i++) {
+            if (rowTask.get(i).equals(own)) {
+                own30++;
+                int r = i / 4 * 3 + i % 4;
+                if (out.getResults(i).getPredicted() == taskData(own).test().y()[r]) {
+                    correct++;
+                }
+            }
+        }
+        assertTrue(correct >= 0.8 * own30, "accuracy " + correct + "/" + own30);
+    }
+
+    private static TaskData taskData(String name) {
+        return tasks.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void badBatchesAreRejectedWithTheReason() {
+        init();
+        String task = bundle.modules().tasks().get(0);
+        install("bad-batch", chunks("bad-batch", oneHot(0)));
+        float[] x = new float[32];
+
+        StatusRuntimeException shortRow = failure(client.execute(ExecuteRequest.newBuilder().setKey("bad-batch")
+                .addRows(row("ok", task, x, 0, 32)).addRows(row("short", task, x, 0, 31)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, shortRow.getStatus().getCode());
+        assertEquals("row 1 (request 'short') has 31 input values but the model expects 32 (input shape [32])",
+                shortRow.getStatus().getDescription());
+
+        StatusRuntimeException unknownTask = failure(client.execute(ExecuteRequest.newBuilder().setKey("bad-batch")
+                .addRows(row("r", "omega", x, 0, 32)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unknownTask.getStatus().getCode());
+        assertEquals("row 0 (request 'r'): unknown task 'omega' (known: " + bundle.modules().tasks() + ")",
+                unknownTask.getStatus().getDescription());
+
+        float[] nan = new float[32];
+        nan[3] = Float.NaN;
+        StatusRuntimeException nanRow = failure(client.execute(ExecuteRequest.newBuilder().setKey("bad-batch")
+                .addRows(row("n", task, nan, 0, 32)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, nanRow.getStatus().getCode());
+        assertEquals("row 0 (request 'n'): input value 3 is NaN", nanRow.getStatus().getDescription());
+
+        StatusRuntimeException unknownKey = failure(client.execute(ExecuteRequest.newBuilder().setKey("nope")
+                .addRows(row("r", task, x, 0, 32)).build()));
+        assertEquals(Status.Code.NOT_FOUND, unknownKey.getStatus().getCode());
+        assertTrue(unknownKey.getStatus().getDescription().startsWith("weight set 'nope' is not installed"),
+                unknownKey.getStatus().getDescription());
+    }
+
+    @Test
+    void badInstallsAreRejectedAndNotListed() {
+        WeightSet good = oneHot(0);
+        List<WeightChunk> wrongShape = chunks("bad-shape", good);
+        wrongShape.set(0, wrongShape.get(0).toBuilder().clearShape().addShape(32).addShape(64).build());
+        StatusRuntimeException shape = failure(client.install(Multi.createFrom().iterable(wrongShape)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, shape.getStatus().getCode());
+        assertEquals("weight set 'bad-shape': tensor 'trunk.0.weight' has shape [32, 64] but the bundle's shared "
+                + "expert has [64, 32]", shape.getStatus().getDescription());
+
+        List<WeightChunk> unknown = chunks("bad-name", good);
+        unknown.set(0, unknown.get(0).toBuilder().setTensor("trunk.9.weight").build());
+        StatusRuntimeException name = failure(client.install(Multi.createFrom().iterable(unknown)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, name.getStatus().getCode());
+        assertTrue(name.getStatus().getDescription().startsWith(
+                "weight set 'bad-name': unknown tensor 'trunk.9.weight'"), name.getStatus().getDescription());
+
+        // trunk.0.weight is 64×32 = 2048 values = 5 chunks of 500; stop after the first tensor
+        List<WeightChunk> partial = new ArrayList<>(chunks("bad-partial", good).subList(0, 5));
+        partial.set(4, partial.get(4).toBuilder().setLast(true).build());
+        StatusRuntimeException incomplete = failure(client.install(Multi.createFrom().iterable(partial)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, incomplete.getStatus().getCode());
+        assertEquals("weight set 'bad-partial' is incomplete: tensor 'trunk.0.bias' [64] has 0 of 64 values",
+                incomplete.getStatus().getDescription());
+
+        List<String> keys = client.listInstalled(ListRequest.getDefaultInstance()).await().atMost(T)
+                .getInstalledList().stream().map(InstalledSet::getKey).toList();
+        assertTrue(keys.stream().noneMatch(k -> k.startsWith("bad-")), keys.toString());
+    }
+
+    @Test
+    void leastRecentlyUsedSetIsEvictedBeyondTheBound() {
+        init();
+        String task = bundle.modules().tasks().get(0);
+        float[] x = new float[32];
+        ExecuteRequest onA = ExecuteRequest.newBuilder().setKey("lru-a").addRows(row("a", task, x, 0, 32)).build();
+        install("lru-a", chunks("lru-a", oneHot(0)));
+        install("lru-b", chunks("lru-b", oneHot(1)));
+        client.execute(onA).await().atMost(T); // a is now more recently used than b
+        InstallReply c = install("lru-c", chunks("lru-c", oneHot(2)));
+
+        assertEquals(List.of("lru-b"), c.getEvictedList()); // capacity 2 in the test profile
+        var listed = client.listInstalled(ListRequest.getDefaultInstance()).await().atMost(T);
+        assertEquals(2, listed.getCapacity());
+        assertEquals(List.of("lru-c", "lru-a"), listed.getInstalledList().stream().map(InstalledSet::getKey).toList());
+        assertEquals(oneHot(2).numel(), listed.getInstalled(0).getValues());
+        StatusRuntimeException gone = failure(client.execute(ExecuteRequest.newBuilder().setKey("lru-b")
+                .addRows(row("b", task, x, 0, 32)).build()));
+        assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
+        assertEquals(1, client.execute(onA).await().atMost(T).getResultsCount());
+    }
+
+    @Test
+    void readyOnceTheBundleIsLoaded() {
+        init();
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'executor-bundle' }.data.status", containsString("mlp"));
+        HealthReply h = client.health(HealthRequest.getDefaultInstance()).await().atMost(T);
+        assertTrue(h.getReady());
+        assertEquals(bundle.modules().tasks(), h.getTasksList());
+        assertEquals(List.of(32), h.getInputShapeList());
+    }
+}
