@@ -37,6 +37,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -269,11 +272,12 @@ class RouterServiceTest {
     }
 
     /** Plays the merger: answers every routed item whose id starts with "sync-" on twin.results, keyed by id. */
-    private static Thread merger(AtomicBoolean stop) {
+    private static Thread merger(AtomicBoolean stop, CountDownLatch polling) {
         Thread t = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> c = Topics.consumerFromStart("twin.routed");
                  KafkaProducer<byte[], byte[]> p = Topics.producer()) {
                 while (!stop.get()) {
+                    polling.countDown();
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                         RoutedBatch b = RoutedBatch.parseFrom(r.value());
                         for (RoutedItem item : b.getItemsList()) {
@@ -325,8 +329,10 @@ class RouterServiceTest {
         float[] a = row(task, 2);
         float[] b = row(task, 3);
         AtomicBoolean stop = new AtomicBoolean();
-        Thread m = merger(stop);
+        CountDownLatch polling = new CountDownLatch(1);
+        Thread m = merger(stop, polling);
         try {
+            assertTrue(polling.await(20, TimeUnit.SECONDS), "stand-in merger did not start");
             String body = given().contentType(JSON).body(jsonRequest("sync-rest-1", task.name(), a))
                     .when().post("/v2/models/twin/infer")
                     .then().statusCode(200).body("id", equalTo("sync-rest-1")).extract().asString();
@@ -345,16 +351,21 @@ class RouterServiceTest {
     }
 
     @Test
-    void syncInferTimesOutClearlyWhenNobodyAnswers() {
+    void syncInferTimesOutClearlyWhenNobodyAnswers() throws Exception {
         float[] x = row(SyntheticBundle.suite().tasks().get(2), 0);
-        given().contentType(JSON).body(jsonRequest("lonely-rest", null, x))
+        long t0 = System.nanoTime();
+        // both calls wait at the same time: one sync timeout for the two
+        CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> given().contentType(JSON)
+                .body(jsonRequest("lonely-rest", null, x))
                 .when().post("/v2/models/twin/infer")
                 .then().statusCode(504)
-                .body("error", equalTo("no result for request 'lonely-rest' within 3000 ms"));
+                .body("error", equalTo("no result for request 'lonely-rest' within 6000 ms")));
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> inference.modelInfer(protoRequest("lonely-grpc", null, x)).await().atMost(Duration.ofSeconds(15)));
+                () -> inference.modelInfer(protoRequest("lonely-grpc", null, x)).await().atMost(Duration.ofSeconds(20)));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-        assertEquals("no result for request 'lonely-grpc' within 3000 ms", e.getStatus().getDescription());
+        assertEquals("no result for request 'lonely-grpc' within 6000 ms", e.getStatus().getDescription());
+        rest.get(20, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(5900), "gave up before the sync timeout");
         // both were still routed: the timeout concerns the answer, not the request
         assertEquals(2, countItems(routed("lonely-", 2), "lonely-"));
     }
