@@ -4,8 +4,10 @@ import dev.twin.router.config.RouterConfig;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,8 +18,13 @@ public class PendingResults {
     private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
     private final long timeoutMs;
 
+    @Inject
     public PendingResults(RouterConfig config) {
-        this.timeoutMs = config.syncTimeoutMs();
+        this(config.syncTimeoutMs());
+    }
+
+    public PendingResults(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
     }
 
     /**
@@ -27,13 +34,18 @@ public class PendingResults {
     public CompletableFuture<byte[]> register(String id) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         if (pending.putIfAbsent(id, f) != null) {
-            throw new BadRequestException(Problem.MISSING_ID, "request id '" + id
+            throw new BadRequestException(Problem.DUPLICATE_ID, "request id '" + id
                     + "' is already waiting for a result; use a unique id per request");
         }
-        f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((v, err) -> pending.remove(id, f));
-        return f.exceptionallyCompose(err -> CompletableFuture.failedFuture(
-                err instanceof TimeoutException ? new ResultTimeoutException("no result for request '" + id
-                        + "' within " + timeoutMs + " ms") : err));
+        // the id is freed before the caller sees the outcome
+        return f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .whenComplete((v, err) -> pending.remove(id, f))
+                .exceptionallyCompose(err -> {
+                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                    return CompletableFuture.failedFuture(cause instanceof TimeoutException
+                            ? new ResultTimeoutException("no result for request '" + id + "' within " + timeoutMs
+                            + " ms") : cause);
+                });
     }
 
     /** A result arrived; returns whether a caller was waiting for it (results for others are ignored). */
