@@ -1,0 +1,85 @@
+package dev.twin.router.kafka;
+
+import dev.twin.router.request.BadRequestException;
+import dev.twin.router.request.InferenceRequest;
+import dev.twin.router.route.RouterHolder;
+import dev.twin.router.route.RoutingPipeline;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes twin.requests: a valid request joins the micro-batcher and its record is acknowledged once routed; a bad
+ * one goes to twin.dlq with its reason. Nothing stops the consumer and nothing is dropped.
+ */
+@ApplicationScoped
+public class RequestConsumer {
+    public static final String CONTENT_TYPE = "content-type";
+    public static final String REPLY_TO = "reply-to";
+    private static final Logger LOG = Logger.getLogger(RequestConsumer.class);
+
+    private final RouterHolder holder;
+    private final RoutingPipeline pipeline;
+    private final DlqPublisher dlq;
+
+    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq) {
+        this.holder = holder;
+        this.pipeline = pipeline;
+        this.dlq = dlq;
+    }
+
+    // returns at once so that records keep flowing into the batcher; the ack follows when the batch is published
+    @Incoming("requests")
+    public CompletionStage<Void> consume(Message<byte[]> message) {
+        IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+        Headers headers = meta == null ? null : meta.getHeaders();
+        byte[] key = meta == null ? null : (byte[]) meta.getKey();
+        byte[] value = message.getPayload();
+        InferenceRequest request;
+        try {
+            request = holder.require().parser().parse(value, header(headers, CONTENT_TYPE), header(headers, REPLY_TO));
+        } catch (BadRequestException e) {
+            reject(message, key, value, headers, e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            // not ready or an unexpected failure: the record is kept (DLQ) rather than lost
+            reject(message, key, value, headers, "router could not read the request: " + e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        }
+        pipeline.submit(request).whenComplete((v, err) -> {
+            if (err == null) {
+                message.ack();
+            } else {
+                LOG.warnf("request %s could not be routed: %s", request.id(), err.getMessage());
+                reject(message, key, value, headers, "routing failed: " + err.getMessage());
+            }
+        });
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void reject(Message<byte[]> message, byte[] key, byte[] value, Headers headers, String reason) {
+        LOG.debugf("to DLQ: %s", reason);
+        dlq.send(key, value, headers, reason).whenComplete((v, err) -> {
+            if (err == null) {
+                message.ack();
+            } else {
+                message.nack(err);
+            }
+        });
+    }
+
+    static String header(Headers headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        Header h = headers.lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.twin.router.request;
+
+import java.util.List;
+
+/** Checks shared by both encodings: id, model name, task, datatype, shape, finiteness, size. */
+final class Checks {
+    static final String FP32 = "FP32";
+
+    private Checks() {
+    }
+
+    static void size(RequestSpec spec, long bytes) {
+        if (bytes > spec.maxPayloadBytes()) {
+            throw new BadRequestException(Problem.OVERSIZED, "payload of " + bytes + " bytes exceeds the limit of "
+                    + spec.maxPayloadBytes() + " bytes");
+        }
+    }
+
+    static String id(String id) {
+        if (id == null || id.isBlank()) {
+            throw new BadRequestException(Problem.MISSING_ID, "request has no 'id' (needed to correlate its result)");
+        }
+        return id;
+    }
+
+    /** An empty or null name means "the default model". */
+    static void model(RequestSpec spec, String name, String id) {
+        if (name != null && !name.isEmpty() && !name.equals(spec.modelName())) {
+            throw new BadRequestException(Problem.UNKNOWN_MODEL, "request " + id + ": unknown model '" + name
+                    + "' (this server serves '" + spec.modelName() + "')");
+        }
+    }
+
+    /** Null or empty: no task named. */
+    static String task(RequestSpec spec, String task, String id) {
+        if (task == null || task.isEmpty()) {
+            return null;
+        }
+        if (!spec.tasks().contains(task)) {
+            throw new BadRequestException(Problem.UNKNOWN_TASK, "request " + id + ": unknown task '" + task
+                    + "' (tasks: " + spec.tasks() + ")");
+        }
+        return task;
+    }
+
+    static void datatype(String datatype, String id) {
+        if (!FP32.equals(datatype)) {
+            throw new BadRequestException(Problem.WRONG_DATATYPE, "request " + id + ": input datatype is '"
+                    + datatype + "', expected " + FP32);
+        }
+    }
+
+    static void inputCount(int count, String id) {
+        if (count != 1) {
+            throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": expected exactly 1 input tensor, got "
+                    + count);
+        }
+    }
+
+    /** The shape must hold exactly the bundle's input size (any positive dims, e.g. [784], [1,784], [1,28,28]). */
+    static void shape(RequestSpec spec, List<Long> shape, String id) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 1) {
+                throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": shape " + shape
+                        + " has a non-positive dimension");
+            }
+            n *= d;
+            if (n > Integer.MAX_VALUE) {
+                break;
+            }
+        }
+        if (shape.isEmpty() || n != spec.inputSize()) {
+            throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": shape " + shape + " holds " + n
+                    + " values, the model takes " + spec.inputSize());
+        }
+    }
+
+    static void length(RequestSpec spec, int values, String id) {
+        if (values != spec.inputSize()) {
+            throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": input has " + values
+                    + " values, the model takes " + spec.inputSize());
+        }
+    }
+
+    static void finite(float[] x, String id) {
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new BadRequestException(Problem.NOT_FINITE, "request " + id + ": input value " + i + " is "
+                        + x[i] + " (values must be finite FP32)");
+            }
+        }
+    }
+}

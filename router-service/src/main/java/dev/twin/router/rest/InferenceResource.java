@@ -1,0 +1,114 @@
+package dev.twin.router.rest;
+
+import dev.twin.router.config.RouterConfig;
+import dev.twin.router.request.BadRequestException;
+import dev.twin.router.request.InferenceRequest;
+import dev.twin.router.route.LoadedRouter;
+import dev.twin.router.route.RouterHolder;
+import dev.twin.router.sync.ResultTimeoutException;
+import dev.twin.router.sync.SyncInference;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/** The Open Inference Protocol (KServe v2) over REST; errors are {"error": reason} with an HTTP status. */
+@Path("/v2")
+@Produces(MediaType.APPLICATION_JSON)
+public class InferenceResource {
+    private final RouterHolder holder;
+    private final SyncInference sync;
+    private final RouterConfig config;
+
+    public InferenceResource(RouterHolder holder, SyncInference sync, RouterConfig config) {
+        this.holder = holder;
+        this.sync = sync;
+        this.config = config;
+    }
+
+    @GET
+    @Path("health/live")
+    public Map<String, Object> live() {
+        return Map.of("live", true);
+    }
+
+    @GET
+    @Path("health/ready")
+    public Response ready() {
+        return Response.status(holder.ready() ? 200 : 503).entity(Map.of("ready", holder.ready())).build();
+    }
+
+    @GET
+    @Path("models/{model}/ready")
+    public Response modelReady(@PathParam("model") String model) {
+        if (!config.modelName().equals(model)) {
+            return unknownModel(model);
+        }
+        return Response.status(holder.ready() ? 200 : 503).entity(Map.of("name", model, "ready", holder.ready()))
+                .build();
+    }
+
+    @GET
+    @Path("models/{model}")
+    public Response metadata(@PathParam("model") String model) {
+        if (!config.modelName().equals(model)) {
+            return unknownModel(model);
+        }
+        if (!holder.ready()) {
+            return error(503, "router not ready: " + holder.status());
+        }
+        LoadedRouter r = holder.require();
+        return Response.ok(Map.of(
+                "name", model,
+                "versions", List.of("1"),
+                "platform", "twin-merging",
+                "inputs", List.of(Map.of("name", "input", "datatype", "FP32", "shape", r.inputShape())),
+                "outputs", List.of(Map.of("name", "output", "datatype", "FP32", "shape", List.of(-1))),
+                "parameters", Map.of("tasks", r.tasks()))).build();
+    }
+
+    @POST
+    @Path("models/{model}/infer")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> infer(@PathParam("model") String model, byte[] body) {
+        if (!holder.ready()) {
+            return Uni.createFrom().item(error(503, "router not ready: " + holder.status()));
+        }
+        InferenceRequest request;
+        try {
+            request = holder.require().parser().parseRest(model, body);
+        } catch (BadRequestException e) {
+            return Uni.createFrom().item(error(400, e.getMessage()));
+        }
+        return Uni.createFrom().completionStage(() -> sync.infer(request))
+                .map(bytes -> Response.ok(bytes, MediaType.APPLICATION_JSON_TYPE).build())
+                .onFailure().recoverWithItem(InferenceResource::failure);
+    }
+
+    private static Response failure(Throwable t) {
+        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (e instanceof ResultTimeoutException) {
+            return error(504, e.getMessage());
+        }
+        if (e instanceof BadRequestException) {
+            return error(400, e.getMessage());
+        }
+        return error(500, String.valueOf(e.getMessage()));
+    }
+
+    private Response unknownModel(String model) {
+        return error(404, "unknown model '" + model + "' (this server serves '" + config.modelName() + "')");
+    }
+
+    private static Response error(int status, String reason) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", reason)).build();
+    }
+}

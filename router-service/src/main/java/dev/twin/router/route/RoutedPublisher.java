@@ -1,0 +1,44 @@
+package dev.twin.router.route;
+
+import dev.twin.proto.routed.RoutedBatch;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/** Publishes cluster batches to twin.routed with record key = cluster key (partition affinity for the merger). */
+@ApplicationScoped
+public class RoutedPublisher {
+    private final Emitter<byte[]> routed;
+
+    public RoutedPublisher(@Channel("routed") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                           Emitter<byte[]> routed) {
+        this.routed = routed;
+    }
+
+    /** Completes once the broker acknowledged every batch. */
+    public CompletableFuture<Void> publish(List<RoutedBatch> batches) {
+        CompletableFuture<?>[] all = new CompletableFuture<?>[batches.size()];
+        for (int i = 0; i < all.length; i++) {
+            RoutedBatch b = batches.get(i);
+            CompletableFuture<Void> acked = new CompletableFuture<>();
+            Message<byte[]> m = Message.of(b.toByteArray())
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(b.getClusterKey()).build())
+                    .withAck(() -> {
+                        acked.complete(null);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .withNack(err -> {
+                        acked.completeExceptionally(err);
+                        return CompletableFuture.completedFuture(null);
+                    });
+            routed.send(m);
+            all[i] = acked;
+        }
+        return CompletableFuture.allOf(all);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.twin.router.route;
+
+import dev.twin.router.config.RouterConfig;
+import dev.twin.router.request.InferenceRequest;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one path every valid request takes, from Kafka or from a synchronous call: micro-batcher → router → grouping →
+ * twin.routed.
+ */
+@ApplicationScoped
+public class RoutingPipeline {
+    private final RouterHolder holder;
+    private final RoutedPublisher publisher;
+    private final MicroBatcher<InferenceRequest> batcher;
+
+    public RoutingPipeline(RouterHolder holder, RoutedPublisher publisher, RouterConfig config) {
+        this.holder = holder;
+        this.publisher = publisher;
+        this.batcher = new MicroBatcher<>("router-batcher", config.batch().maxSize(), config.batch().maxWaitMs(),
+                this::route);
+    }
+
+    /** Completes when the request's cluster batch is on twin.routed. */
+    public CompletableFuture<Void> submit(InferenceRequest request) {
+        return batcher.submit(request);
+    }
+
+    private CompletableFuture<Void> route(List<InferenceRequest> batch) {
+        return publisher.publish(holder.require().batchRouter().route(batch));
+    }
+
+    // before the router closes (RouterHolder stops at a later priority): queued requests are routed first
+    void onStop(@Observes @Priority(100) ShutdownEvent event) {
+        batcher.close();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.twin.router.request;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.twin.proto.inference.InferParameter;
+import dev.twin.proto.inference.InferTensorContents;
+import dev.twin.proto.inference.ModelInferRequest;
+import dev.twin.proto.routed.Encoding;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RequestParserTest {
+    private static final String JSON = "application/json";
+    private static final String PB = "application/x-protobuf";
+    private final RequestParser parser = new RequestParser(new RequestSpec("twin", List.of("a", "b"), 4, 512));
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String json(String id, String task, String datatype, String shape, String data) {
+        return "{" + (id == null ? "" : "\"id\":\"" + id + "\",")
+                + (task == null ? "" : "\"parameters\":{\"task\":\"" + task + "\"},")
+                + "\"inputs\":[{\"name\":\"x\",\"shape\":" + shape + ",\"datatype\":\"" + datatype + "\",\"data\":"
+                + data + "}]}";
+    }
+
+    private static ModelInferRequest.Builder proto(String id, float... x) {
+        ModelInferRequest.InferInputTensor.Builder t = ModelInferRequest.InferInputTensor.newBuilder().setName("x")
+                .setDatatype("FP32").addShape(1).addShape(x.length);
+        InferTensorContents.Builder c = InferTensorContents.newBuilder();
+        for (float v : x) {
+            c.addFp32Contents(v);
+        }
+        return ModelInferRequest.newBuilder().setId(id).addInputs(t.setContents(c));
+    }
+
+    private BadRequestException bad(Problem expected, byte[] body, String type) {
+        BadRequestException e = assertThrows(BadRequestException.class, () -> parser.parse(body, type, null));
+        assertEquals(expected, e.problem(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void validJsonKeepsIdTaskValuesAndReplyTo() {
+        InferenceRequest r = parser.parse(b(json("r1", "b", "FP32", "[1,4]", "[1.5,-2,0,3.25]")), JSON, "my.results");
+        assertEquals("r1", r.id());
+        assertEquals("b", r.task());
+        assertArrayEquals(new float[] {1.5f, -2f, 0f, 3.25f}, r.input());
+        assertEquals(Encoding.JSON, r.encoding());
+        assertEquals("my.results", r.replyTo());
+    }
+
+    @Test
+    void jsonAcceptsNestedDataAndCharsetAndNoTask() {
+        InferenceRequest r = parser.parse(b(json("r2", null, "FP32", "[2,2]", "[[1,2],[3,4]]")),
+                "application/json; charset=utf-8", " ");
+        assertArrayEquals(new float[] {1, 2, 3, 4}, r.input());
+        assertNull(r.task());
+        assertNull(r.replyTo());
+    }
+
+    @Test
+    void validProtobufFromContentsAndFromRawLittleEndian() {
+        ModelInferRequest m = proto("p1", 1f, 2f, 3f, 4f)
+                .putParameters("task", InferParameter.newBuilder().setStringParam("a").build()).build();
+        InferenceRequest r = parser.parse(m.toByteArray(), PB, null);
+        assertEquals("p1", r.id());
+        assertEquals("a", r.task());
+        assertEquals(Encoding.PROTOBUF, r.encoding());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, r.input());
+
+        ByteBuffer raw = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        raw.putFloat(0.5f).putFloat(-1f).putFloat(8f).putFloat(0f);
+        ModelInferRequest rawMsg = ModelInferRequest.newBuilder().setId("p2").setModelName("twin")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setDatatype("FP32").addShape(4))
+                .addRawInputContents(ByteString.copyFrom(raw.array())).build();
+        assertArrayEquals(new float[] {0.5f, -1f, 8f, 0f}, parser.parseGrpc(rawMsg).input());
+    }
+
+    @Test
+    void notJson() {
+        assertTrue(bad(Problem.NOT_JSON, b("{\"id\": oops"), JSON).getMessage().contains("not JSON"));
+        assertTrue(bad(Problem.NOT_JSON, b("[1,2]"), JSON).getMessage().contains("not a JSON object"));
+    }
+
+    @Test
+    void notProtobuf() {
+        // a length-delimited field 1 claiming 100 bytes with 1 present: truncated message
+        BadRequestException e = bad(Problem.NOT_PROTOBUF, new byte[] {0x0A, 100, 1}, PB);
+        assertTrue(e.getMessage().contains("not a protobuf ModelInferRequest"), e.getMessage());
+    }
+
+    @Test
+    void unknownOrMissingContentType() {
+        byte[] ok = b(json("r", null, "FP32", "[4]", "[1,2,3,4]"));
+        assertTrue(bad(Problem.UNKNOWN_CONTENT_TYPE, ok, "text/plain").getMessage().contains("'text/plain'"));
+        assertTrue(bad(Problem.UNKNOWN_CONTENT_TYPE, ok, null).getMessage().contains("no content-type"));
+    }
+
+    @Test
+    void missingId() {
+        bad(Problem.MISSING_ID, b(json(null, null, "FP32", "[4]", "[1,2,3,4]")), JSON);
+        bad(Problem.MISSING_ID, b(json("", null, "FP32", "[4]", "[1,2,3,4]")), JSON);
+        assertTrue(bad(Problem.MISSING_ID, proto("", 1, 2, 3, 4).build().toByteArray(), PB).getMessage()
+                .contains("no 'id'"));
+    }
+
+    @Test
+    void unknownTask() {
+        BadRequestException e = bad(Problem.UNKNOWN_TASK, b(json("r", "zz", "FP32", "[4]", "[1,2,3,4]")), JSON);
+        assertTrue(e.getMessage().contains("'zz'") && e.getMessage().contains("[a, b]"), e.getMessage());
+        bad(Problem.UNKNOWN_TASK, proto("p", 1, 2, 3, 4)
+                .putParameters("task", InferParameter.newBuilder().setStringParam("c").build()).build().toByteArray(), PB);
+    }
+
+    @Test
+    void wrongDatatype() {
+        assertTrue(bad(Problem.WRONG_DATATYPE, b(json("r", null, "INT32", "[4]", "[1,2,3,4]")), JSON).getMessage()
+                .contains("'INT32'"));
+        bad(Problem.WRONG_DATATYPE, b(json("r", null, "FP32", "[4]", "[1,\"x\",3,4]")), JSON);
+        ModelInferRequest m = proto("p", 1, 2, 3, 4).build();
+        bad(Problem.WRONG_DATATYPE, m.toBuilder().setInputs(0, m.getInputs(0).toBuilder().setDatatype("FP64"))
+                .build().toByteArray(), PB);
+    }
+
+    @Test
+    void wrongShape() {
+        assertTrue(bad(Problem.WRONG_SHAPE, b(json("r", null, "FP32", "[5]", "[1,2,3,4,5]")), JSON).getMessage()
+                .contains("takes 4"));
+        bad(Problem.WRONG_SHAPE, b(json("r", null, "FP32", "[4]", "[1,2,3]")), JSON);
+        bad(Problem.WRONG_SHAPE, b(json("r", null, "FP32", "[4,1,0]", "[1,2,3,4]")), JSON);
+        bad(Problem.WRONG_SHAPE, b("{\"id\":\"r\",\"inputs\":[]}"), JSON);
+        bad(Problem.WRONG_SHAPE, proto("p", 1, 2, 3).build().toByteArray(), PB);
+    }
+
+    @Test
+    void nanAndInfinity() {
+        assertTrue(bad(Problem.NOT_FINITE, b(json("r", null, "FP32", "[4]", "[1,NaN,3,4]")), JSON).getMessage()
+                .contains("value 1 is NaN"));
+        // 1e39 overflows FP32
+        bad(Problem.NOT_FINITE, b(json("r", null, "FP32", "[4]", "[1,2,1e39,4]")), JSON);
+        assertTrue(bad(Problem.NOT_FINITE, proto("p", 1, 2, 3, Float.NEGATIVE_INFINITY).build().toByteArray(), PB)
+                .getMessage().contains("value 3 is -Infinity"));
+    }
+
+    @Test
+    void oversizedPayload() {
+        String big = json("r", null, "FP32", "[4]", "[1,2,3,4]" + " ".repeat(600));
+        assertTrue(bad(Problem.OVERSIZED, b(big), JSON).getMessage().contains("limit of 512 bytes"));
+        byte[] pb = proto("p", 1, 2, 3, 4).setModelVersion("v".repeat(600)).build().toByteArray();
+        bad(Problem.OVERSIZED, pb, PB);
+    }
+
+    @Test
+    void unknownModel() {
+        BadRequestException e = assertThrows(BadRequestException.class,
+                () -> parser.parseRest("other", b(json("r", null, "FP32", "[4]", "[1,2,3,4]"))));
+        assertEquals(Problem.UNKNOWN_MODEL, e.problem());
+        assertTrue(e.getMessage().contains("'other'") && e.getMessage().contains("'twin'"), e.getMessage());
+        bad(Problem.UNKNOWN_MODEL, proto("p", 1, 2, 3, 4).setModelName("resnet").build().toByteArray(), PB);
+        assertEquals("p", parser.parse(proto("p", 1, 2, 3, 4).setModelName("twin").build().toByteArray(), PB, null).id());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.twin.router.route;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.twin.core.group.GroupingStrategies;
+import dev.twin.proto.routed.Encoding;
+import dev.twin.proto.routed.RoutedBatch;
+import dev.twin.proto.routed.RoutedItem;
+import dev.twin.router.request.InferenceRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BatchRouterTest {
+    private static final List<String> TASKS = List.of("a", "b", "c");
+    private static final float LN3 = (float) Math.log(3);
+    private static final float LN4 = (float) Math.log(4);
+    // the scorer's logits are the input rows themselves (inputSize = T = 3)
+    private static final LogitScorer IDENTITY = (x, n) -> {
+        float[][] out = new float[n][3];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x, 3 * i, out[i], 0, 3);
+        }
+        return out;
+    };
+
+    private static InferenceRequest req(String id, String task, float... x) {
+        return new InferenceRequest(id, task, x, Encoding.PROTOBUF, id.equals("r1") ? "other.results" : null);
+    }
+
+    @Test
+    void perRequestCarriesSoftmaxWeightsAtTheTemperature() {
+        BatchRouter router = new BatchRouter(IDENTITY, TASKS, 3, 2.0,
+                GroupingStrategies.create("per-request", 1, 1, 1, 0));
+        // softmax([0, 2 ln3, 0] / 2) = [1, 3, 1] / 5; softmax([2 ln4, 0, 0] / 2) = [4, 1, 1] / 6
+        List<RoutedBatch> out = router.route(List.of(req("r0", "b", 0, 2 * LN3, 0), req("r1", null, 2 * LN4, 0, 0)));
+        assertEquals(2, out.size());
+        assertWeights(Map.of("a", 0.2f, "b", 0.6f, "c", 0.2f), out.get(0).getMergeWeightsMap());
+        assertWeights(Map.of("a", 4f / 6, "b", 1f / 6, "c", 1f / 6), out.get(1).getMergeWeightsMap());
+        RoutedItem i0 = out.get(0).getItems(0);
+        assertEquals("r0", i0.getRequestId());
+        assertEquals("b", i0.getTask());
+        assertEquals(Encoding.PROTOBUF, i0.getEncoding());
+        assertEquals("", i0.getReplyTo());
+        assertEquals(List.of(0f, 2 * LN3, 0f), i0.getValuesList());
+        RoutedItem i1 = out.get(1).getItems(0);
+        assertEquals("", i1.getTask());
+        assertEquals("other.results", i1.getReplyTo());
+        assertNotEquals(out.get(0).getClusterKey(), out.get(1).getClusterKey());
+    }
+
+    @Test
+    void top1GroupsByArgmaxAndCoversEveryRequestOnce() {
+        BatchRouter router = new BatchRouter(IDENTITY, TASKS, 3, 1.0, GroupingStrategies.create("top1", 1, 1, 1, 0));
+        // argmax: r0 → b, r1 → a, r2 → b, r3 → c
+        List<RoutedBatch> out = router.route(List.of(req("r0", null, 0, 5, 1), req("r1", null, 3, 1, 2),
+                req("r2", null, -1, 0, -2), req("r3", null, 0, 0, 0.5f)));
+        assertEquals(3, out.size());
+        List<String> seen = new ArrayList<>();
+        for (RoutedBatch b : out) {
+            List<String> ids = b.getItemsList().stream().map(RoutedItem::getRequestId).toList();
+            seen.addAll(ids);
+            String hot = b.getMergeWeightsMap().entrySet().stream().filter(e -> e.getValue() == 1f)
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            List<String> expected = switch (hot) {
+                case "a" -> List.of("r1");
+                case "b" -> List.of("r0", "r2");
+                default -> List.of("r3");
+            };
+            assertEquals(expected, ids);
+            assertEquals(1f, (float) b.getMergeWeightsMap().values().stream().mapToDouble(Float::doubleValue).sum());
+        }
+        seen.sort(String::compareTo);
+        assertEquals(List.of("r0", "r1", "r2", "r3"), seen);
+    }
+
+    private static void assertWeights(Map<String, Float> expected, Map<String, Float> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        float[] e = new float[3];
+        float[] a = new float[3];
+        for (int t = 0; t < 3; t++) {
+            e[t] = expected.get(TASKS.get(t));
+            a[t] = actual.get(TASKS.get(t));
+        }
+        assertArrayEquals(e, a, 1e-6f);
+    }
+}

@@ -1,0 +1,408 @@
+package dev.twin.router.service;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twin.core.bundle.Bundle;
+import dev.twin.core.router.RouterSession;
+import dev.twin.core.suite.Split;
+import dev.twin.core.suite.TaskData;
+import dev.twin.proto.inference.GRPCInferenceService;
+import dev.twin.proto.inference.InferParameter;
+import dev.twin.proto.inference.InferTensorContents;
+import dev.twin.proto.inference.ModelInferRequest;
+import dev.twin.proto.inference.ModelInferResponse;
+import dev.twin.proto.inference.ModelMetadataRequest;
+import dev.twin.proto.inference.ServerReadyRequest;
+import dev.twin.proto.routed.Encoding;
+import dev.twin.proto.routed.RoutedBatch;
+import dev.twin.proto.routed.RoutedItem;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The router service against a real in-process Kafka broker and a synthetic bundle: Kafka requests in both encodings
+ * are routed with the router's weights, bad records land in the DLQ with their reason, and synchronous REST/gRPC
+ * infers get the answer a stand-in merger writes to twin.results (or a clear timeout).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBroker.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = SyntheticBundle.class, restrictToAnnotatedClass = true)
+class RouterServiceTest {
+    private static final String JSON = "application/json";
+    private static final String PB = "application/x-protobuf";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @GrpcClient("inference")
+    GRPCInferenceService inference;
+
+    private static Path bundleDir() {
+        return Path.of(ConfigProvider.getConfig().getValue("twin.router.bundle", String.class));
+    }
+
+    /** Row i of a task's test split. */
+    private static float[] row(TaskData task, int i) {
+        Split s = task.test();
+        float[] x = new float[s.dim()];
+        System.arraycopy(s.x(), i * s.dim(), x, 0, s.dim());
+        return x;
+    }
+
+    static String jsonRequest(String id, String task, float[] x) {
+        StringBuilder sb = new StringBuilder("{\"id\":\"").append(id).append('"');
+        if (task != null) {
+            sb.append(",\"parameters\":{\"task\":\"").append(task).append("\"}");
+        }
+        sb.append(",\"inputs\":[{\"name\":\"input\",\"shape\":[1,").append(x.length)
+                .append("],\"datatype\":\"FP32\",\"data\":[");
+        for (int i = 0; i < x.length; i++) {
+            sb.append(i > 0 ? "," : "").append(x[i]);
+        }
+        return sb.append("]}]}").toString();
+    }
+
+    static ModelInferRequest protoRequest(String id, String task, float[] x) {
+        InferTensorContents.Builder c = InferTensorContents.newBuilder();
+        for (float v : x) {
+            c.addFp32Contents(v);
+        }
+        ModelInferRequest.Builder b = ModelInferRequest.newBuilder().setId(id).setModelName("twin")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32")
+                        .addShape(1).addShape(x.length).setContents(c));
+        if (task != null) {
+            b.putParameters("task", InferParameter.newBuilder().setStringParam(task).build());
+        }
+        return b.build();
+    }
+
+    private static List<RoutedItem> itemsOf(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return RoutedBatch.parseFrom(r.value()).getItemsList();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("twin.routed record is not a RoutedBatch", e);
+        }
+    }
+
+    private static boolean hasItemWithPrefix(ConsumerRecord<byte[], byte[]> r, String prefix) {
+        return itemsOf(r).stream().anyMatch(i -> i.getRequestId().startsWith(prefix));
+    }
+
+    private static int countItems(List<ConsumerRecord<byte[], byte[]>> records, String prefix) {
+        return (int) records.stream().flatMap(r -> itemsOf(r).stream())
+                .filter(i -> i.getRequestId().startsWith(prefix)).count();
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> routed(String prefix, int items) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (countItems(out, prefix) < items && System.nanoTime() < end) {
+            out = Topics.read("twin.routed", r -> hasItemWithPrefix(r, prefix), Integer.MAX_VALUE,
+                    Duration.ofSeconds(2));
+        }
+        return out;
+    }
+
+    @Test
+    void kafkaRequestsInBothEncodingsAreRoutedOnceWithTheRoutersWeights() throws Exception {
+        List<TaskData> tasks = SyntheticBundle.suite().tasks();
+        Map<String, float[]> sent = new HashMap<>();
+        Map<String, String> sentTask = new HashMap<>();
+        Map<String, Encoding> sentEncoding = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> p = Topics.producer()) {
+            int n = 0;
+            for (TaskData t : tasks) {
+                for (int i = 0; i < 4; i++, n++) {
+                    String id = "k-" + n;
+                    float[] x = row(t, i);
+                    String task = i == 0 ? t.name() : null;
+                    sent.put(id, x);
+                    sentTask.put(id, task == null ? "" : task);
+                    if (n % 2 == 0) {
+                        sentEncoding.put(id, Encoding.JSON);
+                        p.send(Topics.record("twin.requests", id, jsonRequest(id, task, x)
+                                .getBytes(StandardCharsets.UTF_8), "content-type", JSON));
+                    } else {
+                        sentEncoding.put(id, Encoding.PROTOBUF);
+                        p.send(Topics.record("twin.requests", id, protoRequest(id, task, x).toByteArray(),
+                                "content-type", PB, "reply-to", "answers." + id));
+                    }
+                }
+            }
+            p.flush();
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = routed("k-", sent.size());
+
+        Bundle bundle = Bundle.load(bundleDir());
+        double temperature = bundle.manifest().router().temperature();
+        List<String> taskNames = bundle.manifest().taskNames();
+        Map<String, Integer> seen = new HashMap<>();
+        try (RouterSession reference = RouterSession.load(bundleDir().resolve("router.onnx"))) {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                RoutedBatch b = RoutedBatch.parseFrom(r.value());
+                assertEquals(b.getClusterKey(), new String(r.key(), StandardCharsets.UTF_8), "record key = cluster key");
+                for (RoutedItem item : b.getItemsList()) {
+                    if (!item.getRequestId().startsWith("k-")) {
+                        continue;
+                    }
+                    String id = item.getRequestId();
+                    seen.merge(id, 1, Integer::sum);
+                    float[] x = sent.get(id);
+                    assertNotNull(x, "unexpected id " + id);
+                    float[] got = new float[item.getValuesCount()];
+                    for (int i = 0; i < got.length; i++) {
+                        got[i] = item.getValues(i);
+                    }
+                    assertArrayEquals(x, got, 1e-6f, id);
+                    assertEquals(sentTask.get(id), item.getTask(), id);
+                    assertEquals(sentEncoding.get(id), item.getEncoding(), id);
+                    assertEquals(sentEncoding.get(id) == Encoding.PROTOBUF ? "answers." + id : "", item.getReplyTo());
+                    // per-request grouping: the batch's w is this request's softmax(router logits / T)
+                    float[] w = RouterSession.softmax(reference.logits(got, 1)[0], temperature);
+                    for (int t = 0; t < taskNames.size(); t++) {
+                        assertEquals(w[t], b.getMergeWeightsOrThrow(taskNames.get(t)), 1e-5f, id + " " + taskNames.get(t));
+                    }
+                }
+            }
+        }
+        assertEquals(sent.keySet(), seen.keySet());
+        seen.forEach((id, c) -> assertEquals(1, c, id + " routed " + c + " times"));
+    }
+
+    @Test
+    void everyBadInputKindLandsInTheDlqWithItsReasonWhileGoodTrafficIsRouted() throws Exception {
+        TaskData task = SyntheticBundle.suite().tasks().get(0);
+        float[] x = row(task, 0);
+        float[] nan = x.clone();
+        nan[2] = Float.NaN;
+        Map<String, byte[]> badValue = new HashMap<>();
+        Map<String, String> badType = new HashMap<>();
+        Map<String, String> reason = new HashMap<>();
+        badValue.put("bad-json", "{\"id\": broken".getBytes(StandardCharsets.UTF_8));
+        badType.put("bad-json", JSON);
+        reason.put("bad-json", "body is not JSON");
+        badValue.put("bad-proto", new byte[] {0x0A, 100, 1});
+        badType.put("bad-proto", PB);
+        reason.put("bad-proto", "not a protobuf ModelInferRequest");
+        badValue.put("bad-type", jsonRequest("bad-type", null, x).getBytes(StandardCharsets.UTF_8));
+        badType.put("bad-type", "text/csv");
+        reason.put("bad-type", "unknown content type 'text/csv'");
+        badValue.put("bad-id", jsonRequest("", null, x).getBytes(StandardCharsets.UTF_8));
+        badType.put("bad-id", JSON);
+        reason.put("bad-id", "request has no 'id'");
+        badValue.put("bad-task", protoRequest("bad-task", "no-such-task", x).toByteArray());
+        badType.put("bad-task", PB);
+        reason.put("bad-task", "unknown task 'no-such-task'");
+        badValue.put("bad-dtype", jsonRequest("bad-dtype", null, x).replace("FP32", "INT8")
+                .getBytes(StandardCharsets.UTF_8));
+        badType.put("bad-dtype", JSON);
+        reason.put("bad-dtype", "datatype is 'INT8', expected FP32");
+        badValue.put("bad-shape", protoRequest("bad-shape", null, java.util.Arrays.copyOf(x, x.length - 1))
+                .toByteArray());
+        badType.put("bad-shape", PB);
+        reason.put("bad-shape", "the model takes " + x.length);
+        badValue.put("bad-nan", jsonRequest("bad-nan", null, nan).getBytes(StandardCharsets.UTF_8));
+        badType.put("bad-nan", JSON);
+        reason.put("bad-nan", "input value 2 is NaN");
+        badValue.put("bad-big", (jsonRequest("bad-big", null, x) + " ".repeat(70_000)).getBytes(StandardCharsets.UTF_8));
+        badType.put("bad-big", JSON);
+        reason.put("bad-big", "exceeds the limit of 65536 bytes");
+        badValue.put("bad-model", protoRequest("bad-model", null, x).toBuilder().setModelName("resnet").build()
+                .toByteArray());
+        badType.put("bad-model", PB);
+        reason.put("bad-model", "unknown model 'resnet'");
+
+        try (KafkaProducer<byte[], byte[]> p = Topics.producer()) {
+            p.send(Topics.record("twin.requests", "good-1", jsonRequest("good-1", null, x)
+                    .getBytes(StandardCharsets.UTF_8), "content-type", JSON));
+            for (String key : badValue.keySet()) {
+                p.send(Topics.record("twin.requests", key, badValue.get(key), "content-type", badType.get(key),
+                        "x-trace", "t-" + key));
+            }
+            p.send(Topics.record("twin.requests", "good-2", protoRequest("good-2", null, row(task, 1)).toByteArray(),
+                    "content-type", PB));
+            p.flush();
+        }
+        List<ConsumerRecord<byte[], byte[]>> dlq = Topics.read("twin.dlq",
+                r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith("bad-"),
+                badValue.size(), Duration.ofSeconds(30));
+        Map<String, ConsumerRecord<byte[], byte[]>> byKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : dlq) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            assertEquals(null, byKey.put(key, r), "DLQ record for " + key + " twice");
+        }
+        assertEquals(badValue.keySet(), byKey.keySet());
+        for (String key : badValue.keySet()) {
+            ConsumerRecord<byte[], byte[]> r = byKey.get(key);
+            assertArrayEquals(badValue.get(key), r.value(), "original value of " + key);
+            assertEquals(badType.get(key), Topics.header(r, "content-type"), key);
+            assertEquals("t-" + key, Topics.header(r, "x-trace"), key);
+            assertEquals("router", Topics.header(r, "twin-error-stage"), key);
+            String error = Topics.header(r, "twin-error");
+            assertTrue(error != null && error.contains(reason.get(key)), key + ": " + error);
+        }
+        List<ConsumerRecord<byte[], byte[]>> good = routed("good-", 2);
+        assertEquals(2, countItems(good, "good-"));
+    }
+
+    /** Plays the merger: answers every routed item whose id starts with "sync-" on twin.results, keyed by id. */
+    private static Thread merger(AtomicBoolean stop, CountDownLatch polling) {
+        Thread t = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> c = Topics.consumerFromStart("twin.routed");
+                 KafkaProducer<byte[], byte[]> p = Topics.producer()) {
+                while (!stop.get()) {
+                    polling.countDown();
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                        RoutedBatch b = RoutedBatch.parseFrom(r.value());
+                        for (RoutedItem item : b.getItemsList()) {
+                            if (item.getRequestId().startsWith("sync-")) {
+                                p.send(Topics.record("twin.results", item.getRequestId(), answer(b, item)));
+                            }
+                        }
+                    }
+                    p.flush();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "test-merger");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The stand-in output: the sum of the input values, in the request's encoding. */
+    private static byte[] answer(RoutedBatch b, RoutedItem item) {
+        double sum = 0;
+        for (float v : item.getValuesList()) {
+            sum += v;
+        }
+        if (item.getEncoding() == Encoding.JSON) {
+            return ("{\"id\":\"" + item.getRequestId() + "\",\"model_name\":\"twin\",\"parameters\":{\"cluster_key\":\""
+                    + b.getClusterKey() + "\"},\"outputs\":[{\"name\":\"output\",\"datatype\":\"FP32\",\"shape\":[1],"
+                    + "\"data\":[" + (float) sum + "]}]}").getBytes(StandardCharsets.UTF_8);
+        }
+        return ModelInferResponse.newBuilder().setId(item.getRequestId()).setModelName("twin")
+                .putParameters("cluster_key", InferParameter.newBuilder().setStringParam(b.getClusterKey()).build())
+                .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName("output").setDatatype("FP32")
+                        .addShape(1).setContents(InferTensorContents.newBuilder().addFp32Contents((float) sum)))
+                .build().toByteArray();
+    }
+
+    private static float sum(float[] x) {
+        double s = 0;
+        for (float v : x) {
+            s += v;
+        }
+        return (float) s;
+    }
+
+    @Test
+    void restAndGrpcInferGetTheirOwnResultFromTheResultsTopic() throws Exception {
+        TaskData task = SyntheticBundle.suite().tasks().get(1);
+        float[] a = row(task, 2);
+        float[] b = row(task, 3);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch polling = new CountDownLatch(1);
+        Thread m = merger(stop, polling);
+        try {
+            assertTrue(polling.await(20, TimeUnit.SECONDS), "stand-in merger did not start");
+            String body = given().contentType(JSON).body(jsonRequest("sync-rest-1", task.name(), a))
+                    .when().post("/v2/models/twin/infer")
+                    .then().statusCode(200).body("id", equalTo("sync-rest-1")).extract().asString();
+            JsonNode reply = MAPPER.readTree(body);
+            assertEquals(sum(a), reply.at("/outputs/0/data/0").floatValue(), 1e-4f);
+            assertTrue(reply.at("/parameters/cluster_key").asText().startsWith("p:"), body);
+
+            ModelInferResponse r = inference.modelInfer(protoRequest("sync-grpc-1", null, b))
+                    .await().atMost(Duration.ofSeconds(15));
+            assertEquals("sync-grpc-1", r.getId());
+            assertEquals(sum(b), r.getOutputs(0).getContents().getFp32Contents(0), 1e-4f);
+        } finally {
+            stop.set(true);
+            m.join(5000);
+        }
+    }
+
+    @Test
+    void syncInferTimesOutClearlyWhenNobodyAnswers() throws Exception {
+        float[] x = row(SyntheticBundle.suite().tasks().get(2), 0);
+        long t0 = System.nanoTime();
+        // both calls wait at the same time: one sync timeout for the two
+        CompletableFuture<Void> rest = CompletableFuture.runAsync(() -> given().contentType(JSON)
+                .body(jsonRequest("lonely-rest", null, x))
+                .when().post("/v2/models/twin/infer")
+                .then().statusCode(504)
+                .body("error", equalTo("no result for request 'lonely-rest' within 6000 ms")));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> inference.modelInfer(protoRequest("lonely-grpc", null, x)).await().atMost(Duration.ofSeconds(20)));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+        assertEquals("no result for request 'lonely-grpc' within 6000 ms", e.getStatus().getDescription());
+        rest.get(20, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(5900), "gave up before the sync timeout");
+        // both were still routed: the timeout concerns the answer, not the request
+        assertEquals(2, countItems(routed("lonely-", 2), "lonely-"));
+    }
+
+    @Test
+    void badSyncInputIsAnOipErrorWithTheReason() {
+        float[] x = row(SyntheticBundle.suite().tasks().get(0), 0);
+        given().contentType(JSON).body("not json").when().post("/v2/models/twin/infer")
+                .then().statusCode(400).body("error", containsString("body is not JSON"));
+        given().contentType(JSON).body(jsonRequest("r", "nope", x)).when().post("/v2/models/twin/infer")
+                .then().statusCode(400).body("error", containsString("unknown task 'nope'"));
+        given().contentType(JSON).body(jsonRequest("r", null, x)).when().post("/v2/models/other/infer")
+                .then().statusCode(400).body("error", containsString("unknown model 'other'"));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> inference
+                .modelInfer(protoRequest("g", null, new float[] {1, 2})).await().atMost(Duration.ofSeconds(10)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("the model takes " + x.length), e.getStatus().getDescription());
+    }
+
+    @Test
+    void healthAndMetadataReportTheLoadedBundle() {
+        int inputSize = SyntheticBundle.suite().tasks().get(0).dim();
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/v2/health/live").then().statusCode(200).body("live", equalTo(true));
+        given().when().get("/v2/health/ready").then().statusCode(200).body("ready", equalTo(true));
+        given().when().get("/v2/models/twin").then().statusCode(200)
+                .body("name", equalTo("twin"))
+                .body("inputs[0].datatype", equalTo("FP32"))
+                .body("parameters.tasks", equalTo(SyntheticBundle.suite().taskNames()));
+        given().when().get("/v2/models/other").then().statusCode(404).body("error", containsString("'other'"));
+        assertTrue(inference.serverReady(ServerReadyRequest.getDefaultInstance()).await().atMost(Duration.ofSeconds(5))
+                .getReady());
+        long n = 1;
+        for (long d : inference.modelMetadata(ModelMetadataRequest.newBuilder().setName("twin").build())
+                .await().atMost(Duration.ofSeconds(5)).getInputs(0).getShapeList()) {
+            n *= d;
+        }
+        assertEquals(inputSize, n);
+    }
+}
