@@ -1,0 +1,95 @@
+package dev.twin.merger.cache;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.twin.core.materialize.Materializer;
+import dev.twin.core.model.Architecture;
+import dev.twin.merger.config.MergerConfig;
+import dev.twin.merger.model.BundleHolder;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Merged weight sets θ(w) (heads excluded: the executor has them) by cluster key, LRU under the configured memory
+ * budget. A key seen again with different merge weights is re-materialized (the old set is freed).
+ */
+@ApplicationScoped
+public class MergedCache {
+    private static final Logger LOG = Logger.getLogger(MergedCache.class);
+
+    private final BundleHolder holder;
+    private final BudgetLru<MergedWeights> lru;
+
+    public MergedCache(BundleHolder holder, MergerConfig config) {
+        this.holder = holder;
+        this.lru = new BudgetLru<>(config.cacheBudgetBytes());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        // DJL picks the GPU when the engine sees one; the materializer's manager uses that default device
+        Engine engine = Engine.getInstance();
+        int gpus = engine.getGpuCount();
+        LOG.infof("DJL engine %s %s: %d GPU(s), merging on %s", engine.getEngineName(), engine.getVersion(), gpus,
+                gpus > 0 ? "GPU " + engine.defaultDevice() : "CPU " + engine.defaultDevice());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        lru.clear();
+    }
+
+    /** A looked-up set and whether it was materialized by this call (then no executor has it yet). */
+    public record Lookup(MergedWeights weights, boolean fresh) {
+    }
+
+    /** θ(w) for the cluster key, from the cache or materialized now. */
+    public Lookup get(String key, float[] w) {
+        boolean[] fresh = {false};
+        List<String> evicted = new ArrayList<>();
+        MergedWeights m = lru.get(key, k -> {
+            fresh[0] = true;
+            return materialize(k, w);
+        }, evicted);
+        if (!fresh[0] && !Arrays.equals(m.w(), w)) {
+            LOG.warnf("cluster key '%s' arrived with merge weights %s after %s: re-materializing", key,
+                    Arrays.toString(w), Arrays.toString(m.w()));
+            lru.remove(key);
+            return get(key, w);
+        }
+        if (!evicted.isEmpty()) {
+            LOG.debugf("evicted %s for '%s'", evicted, key);
+        }
+        return new Lookup(m, fresh[0]);
+    }
+
+    private MergedWeights materialize(String key, float[] w) {
+        Materializer mat = holder.require().materializer();
+        NDManager manager = mat.newSubManager();
+        try {
+            Map<String, NDArray> trunk = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : mat.materialize(manager, w).entrySet()) {
+                if (e.getKey().matches(Architecture.HEAD_REGEX)) {
+                    e.getValue().close();
+                } else {
+                    trunk.put(e.getKey(), e.getValue());
+                }
+            }
+            return new MergedWeights(key, w.clone(), manager, trunk);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public CacheStats stats() {
+        return lru.stats();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.twin.merger.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Settings of the merger ({@code twin.merger.*}, each overridable by environment, e.g. TWIN_MERGER_BUNDLE). */
+@ConfigMapping(prefix = "twin.merger")
+public interface MergerConfig {
+
+    /** The bundle directory holding θ*, the compressed experts and the heads. */
+    Path bundle();
+
+    /** Topic names (DESIGN.md defaults). */
+    Topics topics();
+
+    /** Memory budget of the merged-weight cache in bytes (a set costs 4 × numel). */
+    @WithDefault("268435456")
+    long cacheBudgetBytes();
+
+    /** Executor gRPC addresses, host:port. */
+    List<String> executors();
+
+    /** Virtual nodes per executor on the consistent-hash ring. */
+    @WithDefault("64")
+    int virtualNodes();
+
+    /** The model name put on every OIP response. */
+    @WithDefault("twin")
+    String modelName();
+
+    /** Deadline of one executor call in seconds. */
+    @WithDefault("60")
+    int executorTimeoutSeconds();
+
+    /** How long a batch is retried while no executor answers (or the bundle is not loaded) before the DLQ. */
+    @WithDefault("120")
+    int unavailableRetrySeconds();
+
+    /** Topic names. */
+    interface Topics {
+        @WithDefault("twin.routed")
+        String routed();
+
+        @WithDefault("twin.results")
+        String results();
+
+        @WithDefault("twin.dlq")
+        String dlq();
+    }
+}

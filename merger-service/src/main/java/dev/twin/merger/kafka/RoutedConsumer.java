@@ -1,0 +1,134 @@
+package dev.twin.merger.kafka;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.twin.merger.config.MergerConfig;
+import dev.twin.merger.executor.BatchRejectedException;
+import dev.twin.proto.routed.RoutedBatch;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes twin.routed. Each record is processed, its results are written (to twin.results or the item's reply-to,
+ * key = request id), and only once the broker has acknowledged every write is the record acked, so its offset is
+ * committed after its results exist (at-least-once). A bad record goes to twin.dlq and is acked; nothing stops the
+ * consumer. Unreachable executors or a not-yet-loaded bundle are retried with back-off before the DLQ.
+ */
+@ApplicationScoped
+public class RoutedConsumer {
+    private static final Logger LOG = Logger.getLogger(RoutedConsumer.class);
+    public static final String STAGE = "merger";
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+
+    private final BatchProcessor processor;
+    private final MergerConfig config;
+    private final MutinyEmitter<byte[]> out;
+
+    public RoutedConsumer(BatchProcessor processor, MergerConfig config,
+                          @Channel("out") MutinyEmitter<byte[]> out) {
+        this.processor = processor;
+        this.config = config;
+        this.out = out;
+    }
+
+    @Incoming("routed")
+    @Blocking
+    public CompletionStage<Void> consume(Message<byte[]> msg) {
+        Optional<IncomingKafkaRecordMetadata> meta = msg.getMetadata(IncomingKafkaRecordMetadata.class);
+        Object key = meta.map(IncomingKafkaRecordMetadata::getKey).orElse(null);
+        Headers headers = meta.map(IncomingKafkaRecordMetadata::getHeaders).orElse(new RecordHeaders());
+        try {
+            RoutedBatch batch = parse(msg.getPayload());
+            List<ItemResult> results = processWithRetry(batch);
+            List<Uni<Void>> sends = new ArrayList<>(results.size());
+            for (ItemResult r : results) {
+                String topic = r.replyTo().isEmpty() ? config.topics().results() : r.replyTo();
+                RecordHeaders h = new RecordHeaders();
+                h.add("content-type", ResultEncoder.contentType(r.encoding()).getBytes(StandardCharsets.UTF_8));
+                byte[] body = ResultEncoder.encode(config.modelName(), r, batch.getClusterKey(),
+                        batch.getMergeWeightsMap());
+                sends.add(send(topic, r.requestId(), body, h));
+            }
+            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+        } catch (BadRecordException | BatchRejectedException e) {
+            dlq(key, msg.getPayload(), headers, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("routed record failed", e);
+            dlq(key, msg.getPayload(), headers, "merger failure: " + e.getMessage());
+        }
+        return msg.ack();
+    }
+
+    private static RoutedBatch parse(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new BadRecordException("empty record value (expected a twin.routed.RoutedBatch protobuf)");
+        }
+        try {
+            return RoutedBatch.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            throw new BadRecordException("value is not a twin.routed.RoutedBatch protobuf: " + e.getMessage());
+        }
+    }
+
+    /** Retries while the bundle is not loaded or no executor answers (neither is the record's fault). */
+    private List<ItemResult> processWithRetry(RoutedBatch batch) {
+        long delay = 200;
+        long deadline = System.nanoTime() + Duration.ofSeconds(config.unavailableRetrySeconds()).toNanos();
+        while (true) {
+            try {
+                return processor.process(batch);
+            } catch (IllegalStateException | dev.twin.merger.executor.ExecutorUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.warnf("cluster '%s' not processed yet (%s): retrying in %d ms", batch.getClusterKey(),
+                        e.getMessage(), delay);
+                sleep(delay);
+                delay = Math.min(delay * 2, 5000);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry", e);
+        }
+    }
+
+    private void dlq(Object key, byte[] value, Headers original, String reason) {
+        LOG.warnf("routed record (key %s) to %s: %s", key, config.topics().dlq(), reason);
+        RecordHeaders h = new RecordHeaders();
+        for (Header x : original) {
+            h.add(x);
+        }
+        h.add("twin-error-stage", STAGE.getBytes(StandardCharsets.UTF_8));
+        h.add("twin-error", (reason == null ? "unknown" : reason).getBytes(StandardCharsets.UTF_8));
+        send(config.topics().dlq(), key, value == null ? new byte[0] : value, h).await().atMost(SEND_TIMEOUT);
+    }
+
+    private Uni<Void> send(String topic, Object key, byte[] value, RecordHeaders headers) {
+        OutgoingKafkaRecordMetadata<Object> m = OutgoingKafkaRecordMetadata.builder().withTopic(topic).withKey(key)
+                .withHeaders(headers).build();
+        return out.sendMessage(Message.of(value, Metadata.of(m)));
+    }
+}
