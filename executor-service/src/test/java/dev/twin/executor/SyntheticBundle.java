@@ -3,7 +3,6 @@ package dev.twin.executor;
 import dev.twin.core.bundle.SuiteBundler;
 import dev.twin.core.bundle.TwinRecipe;
 import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
 import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskSuite;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -28,8 +27,7 @@ public class SyntheticBundle implements QuarkusTestResourceLifecycleManager {
         try {
             dir = Files.createTempDirectory(Path.of("target"), "bundle-").toAbsolutePath();
             TaskSuite suite = suite();
-            SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out), TwinRecipe.defaults(0.5), dir,
-                    System.out);
+            SuiteBundler.build(suite, TwinRecipe.defaults(0.5), dir, System.out);
             return Map.of("twin.executor.bundle", dir.toString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -3,7 +3,6 @@ package dev.twin.merger;
 import dev.twin.core.bundle.SuiteBundler;
 import dev.twin.core.bundle.TwinRecipe;
 import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
 import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskSuite;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -53,8 +52,7 @@ public class KafkaAndBundle implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         TaskSuite suite = suite();
-        SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out), TwinRecipe.defaults(0.5), dir,
-                System.out);
+        SuiteBundler.build(suite, TwinRecipe.defaults(0.5), dir, System.out);
         return Map.of("kafka.bootstrap.servers", bootstrap, "twin.merger.bundle", dir.toString());
     }
 

@@ -17,6 +17,7 @@ import dev.twin.core.router.RouterOnnx;
 import dev.twin.core.router.RouterTrainer;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.suite.Split;
+import dev.twin.core.suite.SuiteModelCache;
 import dev.twin.core.suite.SuiteModels;
 import dev.twin.core.suite.TaskData;
 import dev.twin.core.suite.TaskSuite;
@@ -37,6 +38,11 @@ public final class SuiteBundler {
     static final int ROUTER_STEPS_PER_EPOCH = 20;
 
     private SuiteBundler() {
+    }
+
+    /** A suite's bundle from its trained models, trained now or taken from the trained-model cache. */
+    public static Bundle build(TaskSuite suite, TwinRecipe recipe, Path dir, PrintStream log) {
+        return build(suite, SuiteModelCache.loadOrTrain(suite, log), recipe, dir, log);
     }
 
     public static Bundle build(TaskSuite suite, SuiteModels models, TwinRecipe recipe, Path dir, PrintStream log) {
