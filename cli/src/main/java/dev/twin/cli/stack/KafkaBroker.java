@@ -71,8 +71,8 @@ public final class KafkaBroker implements AutoCloseable {
         format(cfg);
 
         long logStart = sizeOf(cfg.logFile());
-        ProcessBuilder pb = new ProcessBuilder(javaCommand(cfg, List.of(HEAP, "-Xms128m"), MAIN_CLASS,
-                List.of(cfg.serverProperties().toString())))
+        ProcessBuilder pb = new ProcessBuilder(Detached.command(javaCommand(cfg, List.of(HEAP, "-Xms128m"), MAIN_CLASS,
+                List.of(cfg.serverProperties().toString()))))
                 .directory(cfg.workDir().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(cfg.logFile().toFile()));

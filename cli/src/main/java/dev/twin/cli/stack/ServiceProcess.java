@@ -1,0 +1,165 @@
+package dev.twin.cli.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One service of the stack run as a detached child JVM ({@code java -jar quarkus-run.jar} with {@code -D} config),
+ * its output appended to a log file, and its readiness probe ({@code /q/health/ready}).
+ */
+public final class ServiceProcess {
+    /** Bound on a graceful stop after SIGTERM before the process is killed (services finish in-flight work). */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
+    private static final int TAIL_LINES = 40;
+
+    private ServiceProcess() {
+    }
+
+    /** What to start: name (also the log file's), jar, HTTP/gRPC port, heap and {@code -D} properties. */
+    public record Spec(String name, Path jar, int port, String heap, Map<String, String> properties) {
+    }
+
+    /** A started service: its spec, pid and log. */
+    public record Started(Spec spec, long pid, Path log, long logStart) {
+        public String readyUrl() {
+            return "http://127.0.0.1:" + spec.port() + "/q/health/ready";
+        }
+    }
+
+    /**
+     * Starts {@code spec} in its own session (setsid, when available) so it outlives the CLI; glibc's mmap threshold
+     * is fixed as README's memory note explains.
+     */
+    public static Started start(Spec spec, Path workDir) {
+        Ports.requireFree(spec.port(), spec.name());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + spec.heap());
+        cmd.add("-Dquarkus.http.port=" + spec.port());
+        spec.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(spec.jar().toString());
+        Path log = workDir.resolve(spec.name() + ".log");
+        long logStart = sizeOf(log);
+        ProcessBuilder pb = new ProcessBuilder(Detached.command(cmd)).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            return new Started(spec, p.pid(), log, logStart);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + spec.name() + " (" + String.join(" ", cmd) + ")", e);
+        }
+    }
+
+    /**
+     * Waits until {@code s}'s readiness probe answers 200 with status UP, up to {@code deadlineNanos}; fails with the
+     * log's first error and tail when the process exits or the time is up.
+     */
+    public static void awaitReady(Started s, long deadlineNanos, Duration bound) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(s.readyUrl())).timeout(Duration.ofSeconds(5)).GET().build();
+        String last = "no answer";
+        while (true) {
+            if (ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+                throw failure(s, s.spec().name() + " (pid " + s.pid() + ") exited before it was ready");
+            }
+            try {
+                HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
+                    return;
+                }
+                last = "HTTP " + r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
+            } catch (IOException e) {
+                last = String.valueOf(e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + s.spec().name(), e);
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                throw failure(s, s.spec().name() + " not ready within " + bound.toSeconds() + " s at " + s.readyUrl()
+                        + " (last answer: " + last + ")");
+            }
+            sleep(250);
+        }
+    }
+
+    private static IllegalStateException failure(Started s, String what) {
+        String error = LogTail.firstError(s.log(), s.logStart());
+        return new IllegalStateException(what + (error.isEmpty() ? "" : "\nfirst error:\n" + error) + "\n" + s.log()
+                + " ends with:\n" + LogTail.of(s.log(), s.logStart(), TAIL_LINES));
+    }
+
+    /**
+     * SIGTERM to the process {@code pid} if it still runs {@code jar}, wait up to {@link #STOP_TIMEOUT}, then kill.
+     * Returns false when no such process runs (gone, or the pid now belongs to another program).
+     */
+    public static boolean stop(long pid, Path jar) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(p -> p.isAlive() && runs(p, jar));
+        if (h.isEmpty()) {
+            return false;
+        }
+        h.get().destroy();
+        if (!awaitExit(h.get(), STOP_TIMEOUT)) {
+            h.get().destroyForcibly();
+            awaitExit(h.get(), Duration.ofSeconds(10));
+        }
+        return true;
+    }
+
+    /** True when {@code pid} is alive and runs {@code jar}. */
+    public static boolean alive(long pid, Path jar) {
+        return ProcessHandle.of(pid).filter(p -> p.isAlive() && runs(p, jar)).isPresent();
+    }
+
+    private static boolean runs(ProcessHandle h, Path jar) {
+        // no readable arguments (another user's process, some kernels): trust the recorded pid
+        return h.info().arguments().map(a -> List.of(a).contains(jar.toString())).orElse(true);
+    }
+
+    private static boolean awaitExit(ProcessHandle h, Duration timeout) {
+        try {
+            h.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !h.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !h.isAlive();
+        }
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.isRegularFile(f) ? Files.size(f) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a service", e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.twin.cli.stack;
+
+import dev.twin.core.bundle.Bundle;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole serving stack on loopback: a KRaft broker, the four topics, and executor-, merger- and router-service as
+ * detached processes. {@link #up} returns once every part is ready and records the pids in the working directory;
+ * {@link #down} stops what that record names.
+ */
+public final class Stack {
+    /** Bound on the services' start after the broker is ready (2 shared cores: Quarkus + DJL + ONNX load). */
+    public static final Duration SERVICES_TIMEOUT = Duration.ofSeconds(180);
+    public static final String MODEL = "twin";
+    public static final int PARTITIONS = 4;
+    static final String EXECUTOR = "executor-service";
+    static final String MERGER = "merger-service";
+    static final String ROUTER = "router-service";
+
+    private Stack() {
+    }
+
+    /** The broker's directory inside a stack's working directory. */
+    public static Path brokerDir(Path workDir) {
+        return workDir.resolve("kafka");
+    }
+
+    /**
+     * Starts the stack serving {@code bundleDir} from {@code workDir}; on any failure stops what it started and throws
+     * with the reason (a service's log tail included).
+     */
+    public static StackRecord up(Path bundleDir, Path workDir, PrintStream log) {
+        Path work = workDir.toAbsolutePath().normalize();
+        Path bundle = bundleDir.toAbsolutePath().normalize();
+        requireNotRunning(work);
+        try {
+            Bundle.load(bundle);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("bundle " + bundle + " does not load: " + e.getMessage(), e);
+        }
+        Path root = ServiceJar.root();
+        Path executorJar = ServiceJar.of(root, EXECUTOR);
+        Path mergerJar = ServiceJar.of(root, MERGER);
+        Path routerJar = ServiceJar.of(root, ROUTER);
+        try {
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create working directory " + work + ": " + e.getMessage(), e);
+        }
+        int[] ports = Ports.free(5);
+        KafkaBroker broker = new KafkaBroker();
+        List<ServiceProcess.Started> started = new ArrayList<>();
+        try {
+            log.println("starting Kafka broker (KRaft) on 127.0.0.1:" + ports[0] + " ...");
+            String bootstrap = broker.start(brokerDir(work), ports[0], ports[1]);
+            Topics.create(bootstrap, Topics.DEFAULTS, PARTITIONS);
+            log.println("topics " + String.join(", ", Topics.DEFAULTS) + " ready on " + bootstrap);
+
+            String executorAddress = "127.0.0.1:" + ports[2];
+            started.add(ServiceProcess.start(new ServiceProcess.Spec(EXECUTOR, executorJar, ports[2], "768m",
+                    Map.of("twin.executor.bundle", bundle.toString())), work));
+            started.add(ServiceProcess.start(new ServiceProcess.Spec(MERGER, mergerJar, ports[3], "1g", props(
+                    "twin.merger.bundle", bundle.toString(), "twin.merger.executors", executorAddress,
+                    "kafka.bootstrap.servers", bootstrap)), work));
+            started.add(ServiceProcess.start(new ServiceProcess.Spec(ROUTER, routerJar, ports[4], "768m", props(
+                    "twin.router.bundle", bundle.toString(), "twin.router.model-name", MODEL,
+                    "kafka.bootstrap.servers", bootstrap)), work));
+            StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + ports[4],
+                    "http://127.0.0.1:" + ports[4], MODEL);
+            List<StackRecord.Service> services = started.stream().map(s -> new StackRecord.Service(s.spec().name(),
+                    s.pid(), s.spec().port(), s.spec().jar())).toList();
+            // recorded before waiting, so that twin down can stop them even if this CLI is killed while it waits
+            StackRecord record = new StackRecord(endpoints, bundle, brokerDir(work), broker.pid(), services);
+            record.write(work);
+            log.println("started " + services.stream().map(s -> s.name() + " (pid " + s.pid() + ")").toList()
+                    + "; waiting until they are ready (logs in " + work + ")");
+            long deadline = System.nanoTime() + SERVICES_TIMEOUT.toNanos();
+            for (ServiceProcess.Started s : started) {
+                ServiceProcess.awaitReady(s, deadline, SERVICES_TIMEOUT);
+            }
+            return record;
+        } catch (RuntimeException e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                ServiceProcess.stop(started.get(i).pid(), started.get(i).spec().jar());
+            }
+            broker.stop();
+            StackRecord.delete(work);
+            throw e;
+        }
+    }
+
+    /**
+     * Stops the services (SIGTERM, bounded wait, then kill) and the broker that {@code workDir}'s record names, and
+     * removes the record. Returns a line per stopped part; empty when nothing was recorded or running.
+     */
+    public static List<String> down(Path workDir) {
+        Path work = workDir.toAbsolutePath().normalize();
+        StackRecord record = StackRecord.read(work);
+        List<String> stopped = new ArrayList<>();
+        if (record != null) {
+            List<StackRecord.Service> services = record.services();
+            for (int i = services.size() - 1; i >= 0; i--) { // router first: no new work reaches the others
+                StackRecord.Service s = services.get(i);
+                if (ServiceProcess.stop(s.pid(), s.jar())) {
+                    stopped.add(s.name() + " (pid " + s.pid() + ", port " + s.port() + ")");
+                }
+            }
+        }
+        Path brokerDir = record != null ? record.brokerDir() : brokerDir(work);
+        if (Files.isDirectory(brokerDir) && KafkaBroker.stopByPidFile(brokerDir)) {
+            stopped.add("Kafka broker" + (record != null ? " (pid " + record.brokerPid() + ", "
+                    + record.endpoints().bootstrap() + ")" : " of " + brokerDir));
+        }
+        StackRecord.delete(work);
+        return stopped;
+    }
+
+    private static void requireNotRunning(Path work) {
+        StackRecord record = StackRecord.read(work);
+        if (record == null) {
+            return;
+        }
+        boolean alive = record.services().stream().anyMatch(s -> ServiceProcess.alive(s.pid(), s.jar()))
+                || KafkaBroker.runningBroker(record.brokerDir()).isPresent();
+        if (alive) {
+            throw new IllegalStateException("a stack already runs from " + work + " (" + record.endpoints().http()
+                    + "); stop it first: twin down --workdir " + work);
+        }
+        StackRecord.delete(work); // stale: everything it names is gone
+    }
+
+    private static Map<String, String> props(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.twin.cli.stack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code twin up} started, written to {@code <workdir>/stack.json} so that {@code twin down} (another JVM) can
+ * stop it: the endpoints, the broker's directory and pid, and each service's name, pid, port and jar.
+ */
+public record StackRecord(StackEndpoints endpoints, Path bundle, Path brokerDir, long brokerPid,
+                          List<Service> services) {
+    public static final String FILE = "stack.json";
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One recorded service process. */
+    public record Service(String name, long pid, int port, Path jar) {
+    }
+
+    public StackRecord {
+        services = List.copyOf(services);
+    }
+
+    public static Path file(Path workDir) {
+        return workDir.resolve(FILE);
+    }
+
+    /** Writes this record to {@code workDir}'s stack.json (atomically: a temp file moved into place). */
+    public void write(Path workDir) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("bootstrap", endpoints.bootstrap());
+        root.put("grpc", endpoints.grpc());
+        root.put("http", endpoints.http());
+        root.put("model", endpoints.model());
+        root.put("bundle", bundle.toString());
+        ObjectNode broker = root.putObject("broker");
+        broker.put("dir", brokerDir.toString());
+        broker.put("pid", brokerPid);
+        ArrayNode arr = root.putArray("services");
+        for (Service s : services) {
+            ObjectNode n = arr.addObject();
+            n.put("name", s.name());
+            n.put("pid", s.pid());
+            n.put("port", s.port());
+            n.put("jar", s.jar().toString());
+        }
+        Path target = file(workDir);
+        Path tmp = workDir.resolve(FILE + ".tmp");
+        try {
+            MAPPER.writeValue(tmp.toFile(), root);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The record in {@code workDir}, or null when there is none. */
+    public static StackRecord read(Path workDir) {
+        Path f = file(workDir);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            JsonNode root = MAPPER.readTree(f.toFile());
+            List<Service> services = new ArrayList<>();
+            for (JsonNode n : required(root, "services", f)) {
+                services.add(new Service(required(n, "name", f).asText(), required(n, "pid", f).asLong(),
+                        required(n, "port", f).asInt(), Path.of(required(n, "jar", f).asText())));
+            }
+            JsonNode broker = required(root, "broker", f);
+            return new StackRecord(new StackEndpoints(required(root, "bootstrap", f).asText(),
+                    required(root, "grpc", f).asText(), required(root, "http", f).asText(),
+                    required(root, "model", f).asText()), Path.of(required(root, "bundle", f).asText()),
+                    Path.of(required(broker, "dir", f).asText()), required(broker, "pid", f).asLong(), services);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + f + " (" + e.getMessage() + "); stop the processes it "
+                    + "names by hand and delete it", e);
+        }
+    }
+
+    /** Removes {@code workDir}'s record. */
+    public static void delete(Path workDir) {
+        try {
+            Files.deleteIfExists(file(workDir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file(workDir) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode required(JsonNode n, String field, Path f) throws IOException {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new IOException("field '" + field + "' missing");
+        }
+        return v;
+    }
+}
