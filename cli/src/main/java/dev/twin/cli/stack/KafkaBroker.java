@@ -70,7 +70,7 @@ public final class KafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         format(cfg);
 
-        long logStart = sizeOf(cfg.logFile());
+        long logStart = ChildProcesses.sizeOf(cfg.logFile());
         ProcessBuilder pb = new ProcessBuilder(Detached.command(javaCommand(cfg, List.of(HEAP, "-Xms128m"), MAIN_CLASS,
                 List.of(cfg.serverProperties().toString()))))
                 .directory(cfg.workDir().toFile())
@@ -85,7 +85,7 @@ public final class KafkaBroker implements AutoCloseable {
             awaitReady(cfg, p, deadline, logStart);
         } catch (IOException | RuntimeException e) {
             p.destroyForcibly();
-            awaitExit(p.toHandle(), Duration.ofSeconds(10));
+            ChildProcesses.awaitExit(p.toHandle(), Duration.ofSeconds(10));
             deleteQuietly(cfg.pidFile());
             this.process = null;
             if (e instanceof IOException io) {
@@ -113,7 +113,7 @@ public final class KafkaBroker implements AutoCloseable {
         if (process == null) {
             return;
         }
-        terminate(process.toHandle());
+        ChildProcesses.terminate(process.toHandle(), STOP_TIMEOUT);
         deleteQuietly(config.pidFile());
         process = null;
     }
@@ -131,7 +131,7 @@ public final class KafkaBroker implements AutoCloseable {
     public static boolean stopByPidFile(Path workDir) {
         Path pidFile = BrokerConfig.pidFile(workDir);
         Optional<ProcessHandle> broker = runningBroker(workDir.toAbsolutePath().normalize());
-        broker.ifPresent(KafkaBroker::terminate);
+        broker.ifPresent(h -> ChildProcesses.terminate(h, STOP_TIMEOUT));
         deleteQuietly(pidFile);
         return broker.isPresent();
     }
@@ -162,28 +162,6 @@ public final class KafkaBroker implements AutoCloseable {
         return h.isAlive() && h.info().arguments()
                 .map(args -> List.of(args).contains(MAIN_CLASS) && List.of(args).contains(serverProperties))
                 .orElse(false);
-    }
-
-    private static void terminate(ProcessHandle h) {
-        h.destroy(); // SIGTERM: the broker flushes and closes its logs
-        if (!awaitExit(h, STOP_TIMEOUT)) {
-            h.destroyForcibly();
-            awaitExit(h, Duration.ofSeconds(10));
-        }
-    }
-
-    private static boolean awaitExit(ProcessHandle h, Duration timeout) {
-        try {
-            h.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !h.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !h.isAlive();
-        }
     }
 
     private void format(BrokerConfig cfg) {
@@ -222,7 +200,7 @@ public final class KafkaBroker implements AutoCloseable {
         while (!portAnswers(cfg.port())) {
             checkAlive(cfg, p, logStart);
             checkDeadline(cfg, deadline, logStart);
-            sleep(100);
+            ChildProcesses.sleep(100, "the Kafka broker");
         }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap());
@@ -243,7 +221,7 @@ public final class KafkaBroker implements AutoCloseable {
                     throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
                 }
                 checkDeadline(cfg, deadline, logStart);
-                sleep(200);
+                ChildProcesses.sleep(200, "the Kafka broker");
             }
         }
     }
@@ -308,28 +286,11 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static long sizeOf(Path f) {
-        try {
-            return Files.isRegularFile(f) ? Files.size(f) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     private static void deleteQuietly(Path f) {
         try {
             Files.deleteIfExists(f);
         } catch (IOException ignored) {
             // a stale pid file is detected by runningBroker anyway
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
         }
     }
 

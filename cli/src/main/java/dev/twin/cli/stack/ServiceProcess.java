@@ -6,16 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One service of the stack run as a detached child JVM ({@code java -jar quarkus-run.jar} with {@code -D} config),
@@ -54,7 +50,7 @@ public final class ServiceProcess {
         cmd.add("-jar");
         cmd.add(spec.jar().toString());
         Path log = workDir.resolve(spec.name() + ".log");
-        long logStart = sizeOf(log);
+        long logStart = ChildProcesses.sizeOf(log);
         ProcessBuilder pb = new ProcessBuilder(Detached.command(cmd)).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
@@ -95,7 +91,7 @@ public final class ServiceProcess {
                 throw failure(s, s.spec().name() + " not ready within " + bound.toSeconds() + " s at " + s.readyUrl()
                         + " (last answer: " + last + ")");
             }
-            sleep(250);
+            ChildProcesses.sleep(250, "a service");
         }
     }
 
@@ -114,11 +110,7 @@ public final class ServiceProcess {
         if (h.isEmpty()) {
             return false;
         }
-        h.get().destroy();
-        if (!awaitExit(h.get(), STOP_TIMEOUT)) {
-            h.get().destroyForcibly();
-            awaitExit(h.get(), Duration.ofSeconds(10));
-        }
+        ChildProcesses.terminate(h.get(), STOP_TIMEOUT);
         return true;
     }
 
@@ -130,36 +122,5 @@ public final class ServiceProcess {
     private static boolean runs(ProcessHandle h, Path jar) {
         // no readable arguments (another user's process, some kernels): trust the recorded pid
         return h.info().arguments().map(a -> List.of(a).contains(jar.toString())).orElse(true);
-    }
-
-    private static boolean awaitExit(ProcessHandle h, Duration timeout) {
-        try {
-            h.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !h.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !h.isAlive();
-        }
-    }
-
-    private static long sizeOf(Path f) {
-        try {
-            return Files.isRegularFile(f) ? Files.size(f) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a service", e);
-        }
     }
 }
