@@ -7,12 +7,15 @@ public final class GroupingStrategies {
     /** Top-1 routing (the argmax expert alone) is the lattice with one weight on a grid of step 1. */
     public static final String TOP1 = "top1";
     public static final List<String> NAMES = List.of(PerRequest.NAME, GroupKMeans.NAME, Lattice.NAME, TOP1);
+    /** Every name {@link #create} accepts: {@link #NAMES} plus the serving baseline {@value SharedOnly#NAME}. */
+    public static final List<String> SERVING_NAMES = List.of(PerRequest.NAME, GroupKMeans.NAME, Lattice.NAME, TOP1,
+            SharedOnly.NAME);
 
     private GroupingStrategies() {
     }
 
     /**
-     * @param name one of {@link #NAMES}
+     * @param name one of {@link #SERVING_NAMES}
      * @param k    groups per batch for "group" (the paper uses {@link GroupKMeans#PAPER_K})
      * @param topK weights kept by "lattice"
      * @param q    grid resolution of "lattice" (step 1/q)
@@ -20,15 +23,16 @@ public final class GroupingStrategies {
      */
     public static GroupingStrategy create(String name, int k, int topK, int q, long seed) {
         if (name == null) {
-            throw new IllegalArgumentException("grouping strategy name is null; known: " + NAMES);
+            throw new IllegalArgumentException("grouping strategy name is null; known: " + SERVING_NAMES);
         }
         return switch (name) {
             case PerRequest.NAME -> new PerRequest();
             case GroupKMeans.NAME -> new GroupKMeans(k, seed);
             case Lattice.NAME -> new Lattice(topK, q);
             case TOP1 -> new Top1();
+            case SharedOnly.NAME -> new SharedOnly();
             default -> throw new IllegalArgumentException(
-                    "unknown grouping strategy '" + name + "'; known: " + NAMES);
+                    "unknown grouping strategy '" + name + "'; known: " + SERVING_NAMES);
         };
     }
 

@@ -11,6 +11,11 @@ public interface GroupingStrategy {
     /** Registry name, e.g. "per-request", "group", "lattice". */
     String name();
 
+    /** False for a strategy that ignores the weights (the router need not run at all). */
+    default boolean usesRouter() {
+        return true;
+    }
+
     /**
      * Groups a batch. {@code weights[i]} is the softmax weight vector w of input i (length T, finite, non-negative);
      * all vectors have the same length. An empty batch gives no groups.

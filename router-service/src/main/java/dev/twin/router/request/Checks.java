@@ -31,9 +31,13 @@ final class Checks {
         }
     }
 
-    /** Null or empty: no task named. */
+    /** Null or empty: no task named (null returned), unless the spec requires one. */
     static String task(RequestSpec spec, String task, String id) {
         if (task == null || task.isEmpty()) {
+            if (spec.taskRequired()) {
+                throw new BadRequestException(Problem.MISSING_TASK, "request " + id + ": no parameter 'task', and this "
+                        + "server runs no router to infer one (grouping 'static'); name one of " + spec.tasks());
+            }
             return null;
         }
         if (!spec.tasks().contains(task)) {

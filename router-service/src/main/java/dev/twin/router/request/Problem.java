@@ -4,6 +4,8 @@ package dev.twin.router.request;
 public enum Problem {
     NOT_JSON, NOT_PROTOBUF, UNKNOWN_CONTENT_TYPE, MISSING_ID, UNKNOWN_TASK, WRONG_DATATYPE, WRONG_SHAPE, NOT_FINITE,
     OVERSIZED, UNKNOWN_MODEL,
+    /** No task named where the server cannot infer one (grouping "static" runs no router). */
+    MISSING_TASK,
     /** A synchronous call whose id is already waiting for a result. */
     DUPLICATE_ID
 }

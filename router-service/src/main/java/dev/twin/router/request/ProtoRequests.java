@@ -30,14 +30,12 @@ final class ProtoRequests {
         String id = Checks.id(msg.getId());
         Checks.model(spec, msg.getModelName(), id);
         InferParameter taskParam = msg.getParametersMap().get("task");
-        String task = null;
-        if (taskParam != null) {
-            if (taskParam.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.STRING_PARAM) {
-                throw new BadRequestException(Problem.UNKNOWN_TASK, "request " + id
-                        + ": parameter 'task' must be a string, got " + taskParam.getParameterChoiceCase());
-            }
-            task = Checks.task(spec, taskParam.getStringParam(), id);
+        if (taskParam != null
+                && taskParam.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.STRING_PARAM) {
+            throw new BadRequestException(Problem.UNKNOWN_TASK, "request " + id
+                    + ": parameter 'task' must be a string, got " + taskParam.getParameterChoiceCase());
         }
+        String task = Checks.task(spec, taskParam == null ? null : taskParam.getStringParam(), id);
         Checks.inputCount(msg.getInputsCount(), id);
         ModelInferRequest.InferInputTensor t = msg.getInputs(0);
         Checks.datatype(t.getDatatype(), id);

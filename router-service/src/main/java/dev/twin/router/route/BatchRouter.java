@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Routes one micro-batch: logits of all rows in one router call, w = softmax(logits / temperature) per row, the
- * grouping strategy's groups, and one {@link RoutedBatch} per group (cluster key = group key).
+ * grouping strategy's groups, and one {@link RoutedBatch} per group (cluster key = group key). A strategy that
+ * ignores the weights ("static") skips the router call.
  */
 public final class BatchRouter {
     private final LogitScorer scorer;
@@ -34,6 +35,9 @@ public final class BatchRouter {
             return List.of();
         }
         int n = batch.size();
+        if (!strategy.usesRouter()) {
+            return groups(batch, strategy.assign(new float[n][tasks.size()]));
+        }
         float[] x = new float[n * inputSize];
         for (int i = 0; i < n; i++) {
             System.arraycopy(batch.get(i).input(), 0, x, i * inputSize, inputSize);
@@ -50,7 +54,10 @@ public final class BatchRouter {
             }
             w[i] = RouterSession.softmax(logits[i], temperature);
         }
-        List<Group> groups = strategy.assign(w);
+        return groups(batch, strategy.assign(w));
+    }
+
+    private List<RoutedBatch> groups(List<InferenceRequest> batch, List<Group> groups) {
         List<RoutedBatch> out = new ArrayList<>(groups.size());
         for (Group g : groups) {
             RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(g.key());

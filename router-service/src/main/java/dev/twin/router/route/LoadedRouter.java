@@ -2,6 +2,7 @@ package dev.twin.router.route;
 
 import dev.twin.core.bundle.Bundle;
 import dev.twin.core.group.GroupingStrategies;
+import dev.twin.core.group.GroupingStrategy;
 import dev.twin.core.router.RouterSession;
 import dev.twin.router.config.RouterConfig;
 import dev.twin.router.request.RequestParser;
@@ -40,10 +41,10 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
             }
             double temperature = config.temperature().orElse(b.manifest().router().temperature());
             RouterConfig.Grouping g = config.grouping();
-            BatchRouter router = new BatchRouter(session::logits, tasks, size, temperature,
-                    GroupingStrategies.create(g.strategy(), g.k(), g.topK(), g.q(), g.seed()));
+            GroupingStrategy strategy = GroupingStrategies.create(g.strategy(), g.k(), g.topK(), g.q(), g.seed());
+            BatchRouter router = new BatchRouter(session::logits, tasks, size, temperature, strategy);
             RequestParser parser = new RequestParser(new RequestSpec(config.modelName(), tasks, size,
-                    config.maxPayloadBytes()));
+                    config.maxPayloadBytes(), !strategy.usesRouter()));
             return new LoadedRouter(config.bundle(), session, tasks, List.copyOf(shape), temperature, parser, router);
         } catch (RuntimeException e) {
             session.close();

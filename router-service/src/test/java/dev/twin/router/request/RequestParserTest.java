@@ -115,6 +115,19 @@ class RequestParserTest {
     }
 
     @Test
+    void missingTaskWhereNoRouterRuns() {
+        RequestParser noRouter = new RequestParser(new RequestSpec("twin", List.of("a", "b"), 4, 512, true));
+        for (byte[] body : List.of(b(json("j", null, "FP32", "[4]", "[1,2,3,4]")),
+                proto("p", 1, 2, 3, 4).build().toByteArray())) {
+            String type = body[0] == '{' ? JSON : PB;
+            BadRequestException e = assertThrows(BadRequestException.class, () -> noRouter.parse(body, type, null));
+            assertEquals(Problem.MISSING_TASK, e.problem(), e.getMessage());
+            assertTrue(e.getMessage().contains("'task'") && e.getMessage().contains("[a, b]"), e.getMessage());
+        }
+        assertEquals("b", noRouter.parse(b(json("j", "b", "FP32", "[4]", "[1,2,3,4]")), JSON, null).task());
+    }
+
+    @Test
     void unknownTask() {
         BadRequestException e = bad(Problem.UNKNOWN_TASK, b(json("r", "zz", "FP32", "[4]", "[1,2,3,4]")), JSON);
         assertTrue(e.getMessage().contains("'zz'") && e.getMessage().contains("[a, b]"), e.getMessage());

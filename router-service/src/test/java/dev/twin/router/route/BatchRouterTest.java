@@ -77,6 +77,19 @@ class BatchRouterTest {
         assertEquals(List.of("r0", "r1", "r2", "r3"), seen);
     }
 
+    @Test
+    void staticSendsEveryRequestToTheSharedExpertWithoutCallingTheRouter() {
+        LogitScorer noRouter = (x, n) -> {
+            throw new AssertionError("the router must not run for 'static'");
+        };
+        BatchRouter router = new BatchRouter(noRouter, TASKS, 3, 1.0, GroupingStrategies.create("static", 1, 1, 1, 0));
+        List<RoutedBatch> out = router.route(List.of(req("r0", "a", 0, 5, 1), req("r1", "c", 3, 1, 2)));
+        assertEquals(1, out.size());
+        assertEquals("static", out.get(0).getClusterKey());
+        assertWeights(Map.of("a", 0f, "b", 0f, "c", 0f), out.get(0).getMergeWeightsMap());
+        assertEquals(List.of("r0", "r1"), out.get(0).getItemsList().stream().map(RoutedItem::getRequestId).toList());
+    }
+
     private static void assertWeights(Map<String, Float> expected, Map<String, Float> actual) {
         assertEquals(expected.keySet(), actual.keySet());
         float[] e = new float[3];
