@@ -29,6 +29,47 @@ public final class Stack {
     private Stack() {
     }
 
+    /**
+     * How to run the stack: the number of executor processes (the merger spreads clusters over them) and extra
+     * {@code -D} settings per service (e.g. {@code twin.router.grouping.strategy}), over the services' defaults.
+     */
+    public record Options(int executors, Map<String, String> router, Map<String, String> merger,
+                          Map<String, String> executor) {
+        public Options {
+            if (executors < 1) {
+                throw new IllegalArgumentException("the stack needs at least one executor, got " + executors);
+            }
+            router = Map.copyOf(router);
+            merger = Map.copyOf(merger);
+            executor = Map.copyOf(executor);
+        }
+
+        public static Options defaults() {
+            return new Options(1, Map.of(), Map.of(), Map.of());
+        }
+
+        public Options withExecutors(int n) {
+            return new Options(n, router, merger, executor);
+        }
+
+        public Options withRouter(String key, String value) {
+            Map<String, String> m = new LinkedHashMap<>(router);
+            m.put(key, value);
+            return new Options(executors, m, merger, executor);
+        }
+
+        public Options withMerger(String key, String value) {
+            Map<String, String> m = new LinkedHashMap<>(merger);
+            m.put(key, value);
+            return new Options(executors, router, m, executor);
+        }
+    }
+
+    /** The name of the i-th executor (0-based): executor-service, executor-service-2, ... */
+    public static String executorName(int i) {
+        return i == 0 ? EXECUTOR : EXECUTOR + "-" + (i + 1);
+    }
+
     /** The broker's directory inside a stack's working directory. */
     public static Path brokerDir(Path workDir) {
         return workDir.resolve("kafka");
@@ -39,6 +80,11 @@ public final class Stack {
      * with the reason (a service's log tail included).
      */
     public static StackRecord up(Path bundleDir, Path workDir, PrintStream log) {
+        return up(bundleDir, workDir, Options.defaults(), log);
+    }
+
+    /** {@link #up(Path, Path, PrintStream)} with {@code options}. */
+    public static StackRecord up(Path bundleDir, Path workDir, Options options, PrintStream log) {
         Path work = workDir.toAbsolutePath().normalize();
         Path bundle = bundleDir.toAbsolutePath().normalize();
         requireNotRunning(work);
@@ -56,7 +102,8 @@ public final class Stack {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create working directory " + work + ": " + e.getMessage(), e);
         }
-        int[] ports = Ports.free(5);
+        int execs = options.executors();
+        int[] ports = Ports.free(4 + execs); // broker, controller, merger, router, executors
         KafkaBroker broker = new KafkaBroker();
         List<ServiceProcess.Started> started = new ArrayList<>();
         try {
@@ -65,17 +112,22 @@ public final class Stack {
             Topics.create(bootstrap, Topics.DEFAULTS, PARTITIONS);
             log.println("topics " + String.join(", ", Topics.DEFAULTS) + " ready on " + bootstrap);
 
-            String executorAddress = "127.0.0.1:" + ports[2];
-            started.add(ServiceProcess.start(new ServiceProcess.Spec(EXECUTOR, executorJar, ports[2], "768m",
-                    Map.of("twin.executor.bundle", bundle.toString())), work));
-            started.add(ServiceProcess.start(new ServiceProcess.Spec(MERGER, mergerJar, ports[3], "1g", props(
-                    "twin.merger.bundle", bundle.toString(), "twin.merger.executors", executorAddress,
-                    "kafka.bootstrap.servers", bootstrap)), work));
-            started.add(ServiceProcess.start(new ServiceProcess.Spec(ROUTER, routerJar, ports[4], "768m", props(
+            List<String> executorAddresses = new ArrayList<>();
+            for (int i = 0; i < execs; i++) {
+                int port = ports[4 + i];
+                executorAddresses.add("127.0.0.1:" + port);
+                started.add(ServiceProcess.start(new ServiceProcess.Spec(executorName(i), executorJar, port, "768m",
+                        merged(props("twin.executor.bundle", bundle.toString()), options.executor())), work));
+            }
+            started.add(ServiceProcess.start(new ServiceProcess.Spec(MERGER, mergerJar, ports[2], "1g", merged(props(
+                    "twin.merger.bundle", bundle.toString(), "twin.merger.executors",
+                    String.join(",", executorAddresses), "kafka.bootstrap.servers", bootstrap), options.merger())),
+                    work));
+            started.add(ServiceProcess.start(new ServiceProcess.Spec(ROUTER, routerJar, ports[3], "768m", merged(props(
                     "twin.router.bundle", bundle.toString(), "twin.router.model-name", MODEL,
-                    "kafka.bootstrap.servers", bootstrap)), work));
-            StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + ports[4],
-                    "http://127.0.0.1:" + ports[4], MODEL);
+                    "kafka.bootstrap.servers", bootstrap), options.router())), work));
+            StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + ports[3],
+                    "http://127.0.0.1:" + ports[3], MODEL);
             List<StackRecord.Service> services = started.stream().map(s -> new StackRecord.Service(s.spec().name(),
                     s.pid(), s.spec().port(), s.spec().jar())).toList();
             // recorded before waiting, so that twin down can stop them even if this CLI is killed while it waits
@@ -136,6 +188,12 @@ public final class Stack {
                     + "); stop it first: twin down --workdir " + work);
         }
         StackRecord.delete(work); // stale: everything it names is gone
+    }
+
+    private static Map<String, String> merged(Map<String, String> base, Map<String, String> overrides) {
+        Map<String, String> m = new LinkedHashMap<>(base);
+        m.putAll(overrides);
+        return m;
     }
 
     private static Map<String, String> props(String... kv) {

@@ -29,6 +29,13 @@ public record StackRecord(StackEndpoints endpoints, Path bundle, Path brokerDir,
         services = List.copyOf(services);
     }
 
+    /** The recorded service named {@code name}, or a clear error. */
+    public Service service(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("no service '" + name + "' in the stack record (have "
+                        + services.stream().map(Service::name).toList() + ")"));
+    }
+
     public static Path file(Path workDir) {
         return workDir.resolve(FILE);
     }

@@ -1,0 +1,101 @@
+package dev.twin.cli.traffic;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.twin.core.bundle.Bundle;
+import dev.twin.core.group.Group;
+import dev.twin.core.group.GroupingStrategy;
+import dev.twin.core.materialize.Materializer;
+import dev.twin.core.model.Architecture;
+import dev.twin.core.model.Architectures;
+import dev.twin.core.model.Params;
+import dev.twin.core.router.RouterSession;
+import dev.twin.core.runtime.DjlRuntime;
+import dev.twin.core.tensor.WeightSet;
+import dev.twin.core.train.Evaluation;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Predictions for traffic computed in this process with the engine alone, no services: a dense expert per task (the
+ * "fine-tuned" reference of normalized scores), or a bundle served offline with a batch-independent grouping strategy
+ * (per-request, lattice, top1, static) — what the stack must reproduce.
+ */
+public final class OfflineReference {
+    private OfflineReference() {
+    }
+
+    /** Each item's class under its own task's expert ({@code experts}: task → full weights with that task's head). */
+    public static Map<String, Integer> experts(Architecture arch, Map<String, WeightSet> experts,
+                                               List<TrafficItem> items) {
+        Map<String, Integer> out = new HashMap<>();
+        for (Map.Entry<String, List<TrafficItem>> e : byTask(items).entrySet()) {
+            WeightSet expert = experts.get(e.getKey());
+            if (expert == null) {
+                throw new IllegalArgumentException("no expert for task '" + e.getKey() + "'");
+            }
+            try (NDManager m = DjlRuntime.newManager()) {
+                putAll(out, e.getValue(), predict(arch, Params.toNd(m, expert), e.getKey(), e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Each item's class through the bundle as the stack serves it: router logits (ONNX Runtime), w = softmax(logits /
+     * temperature), the strategy's group of that item alone, θ(w_group) materialized, the item's task head.
+     */
+    public static Map<String, Integer> bundle(Bundle bundle, GroupingStrategy strategy, double temperature,
+                                              List<TrafficItem> items) {
+        Architecture arch = Architectures.create(bundle.manifest().architecture());
+        List<String> tasks = bundle.manifest().taskNames();
+        Map<String, List<TrafficItem>> byGroup = new LinkedHashMap<>();
+        Map<String, float[]> groupWeights = new HashMap<>();
+        try (RouterSession router = strategy.usesRouter() ? RouterSession.load(bundle.routerOnnx()) : null) {
+            for (TrafficItem item : items) {
+                float[] w = router == null ? new float[tasks.size()]
+                        : RouterSession.softmax(router.logits(item.input(), 1)[0], temperature);
+                Group g = strategy.assign(new float[][]{w}).get(0);
+                byGroup.computeIfAbsent(g.key(), k -> new java.util.ArrayList<>()).add(item);
+                groupWeights.put(g.key(), g.weights());
+            }
+        }
+        Map<String, Integer> out = new HashMap<>();
+        try (Materializer mat = new Materializer(bundle.modules())) {
+            for (Map.Entry<String, List<TrafficItem>> g : byGroup.entrySet()) {
+                try (NDManager m = mat.newSubManager()) {
+                    Map<String, NDArray> params = mat.materialize(m, groupWeights.get(g.getKey()));
+                    for (Map.Entry<String, List<TrafficItem>> t : byTask(g.getValue()).entrySet()) {
+                        putAll(out, t.getValue(), predict(arch, params, t.getKey(), t.getValue()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int[] predict(Architecture arch, Map<String, NDArray> params, String task, List<TrafficItem> items) {
+        int dim = items.get(0).input().length;
+        float[] x = new float[items.size() * dim];
+        for (int i = 0; i < items.size(); i++) {
+            System.arraycopy(items.get(i).input(), 0, x, i * dim, dim);
+        }
+        return Evaluation.predict(arch, params, task, x, dim, 0, items.size());
+    }
+
+    private static Map<String, List<TrafficItem>> byTask(List<TrafficItem> items) {
+        Map<String, List<TrafficItem>> m = new LinkedHashMap<>();
+        for (TrafficItem i : items) {
+            m.computeIfAbsent(i.task(), k -> new java.util.ArrayList<>()).add(i);
+        }
+        return m;
+    }
+
+    private static void putAll(Map<String, Integer> out, List<TrafficItem> items, int[] pred) {
+        for (int i = 0; i < items.size(); i++) {
+            out.put(items.get(i).id(), pred[i]);
+        }
+    }
+}

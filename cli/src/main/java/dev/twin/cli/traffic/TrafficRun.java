@@ -1,0 +1,154 @@
+package dev.twin.cli.traffic;
+
+import dev.twin.core.runtime.Progress;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * Streams a traffic plan into a running stack: Kafka items as JSON records on the requests topic, gRPC items as
+ * ModelInfer calls, each channel with a bounded number of requests in flight (a closed loop, so latencies measure
+ * the stack rather than a client-side queue). Every result on the results topic counts, whichever channel sent the
+ * request: a gRPC call that timed out is still answered once its result is written.
+ */
+public final class TrafficRun {
+    /** Requests in flight per channel, the longest wait without any progress, the gRPC deadline, a progress bar. */
+    public record Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress) {
+        public static Settings defaults() {
+            return new Settings(64, Duration.ofSeconds(90), 30_000, true);
+        }
+    }
+
+    private TrafficRun() {
+    }
+
+    public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
+                                    Settings s, PrintStream log) {
+        Map<String, TrafficItem> byId = new ConcurrentHashMap<>();
+        for (TrafficItem i : plan) {
+            if (byId.put(i.id(), i) != null) {
+                throw new IllegalArgumentException("request id '" + i.id() + "' appears twice in the plan");
+            }
+        }
+        Map<String, Answer> answers = new ConcurrentHashMap<>();
+        Map<String, Integer> resultCopies = new ConcurrentHashMap<>();
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        Map<String, String> grpcErrors = new ConcurrentHashMap<>();
+        List<DlqRecord> dlq = Collections.synchronizedList(new ArrayList<>());
+        Map<Channel, Semaphore> slots = new EnumMap<>(Channel.class);
+        for (Channel c : Channel.values()) {
+            slots.put(c, new Semaphore(s.inFlight()));
+        }
+        Map<String, Boolean> released = new ConcurrentHashMap<>();
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        AtomicInteger settled = new AtomicInteger(); // answered or dead-lettered
+        ProgressBar bar = s.progress() ? Progress.bar("requests", plan.size(), "") : null;
+
+        // frees the item's slot once (its answer, dead letter or gRPC error, whichever comes first)
+        java.util.function.Consumer<String> release = id -> {
+            TrafficItem item = byId.get(id);
+            if (item != null && released.putIfAbsent(id, true) == null) {
+                slots.get(item.channel()).release();
+            }
+        };
+        java.util.function.Consumer<Answer> onAnswer = a -> {
+            if (!byId.containsKey(a.id())) {
+                return; // traffic of someone else on the same topics
+            }
+            if (answers.putIfAbsent(a.id(), a) == null) {
+                settled.incrementAndGet();
+                lastProgress.set(System.nanoTime());
+                if (bar != null) {
+                    bar.step();
+                }
+            }
+            release.accept(a.id());
+        };
+
+        long start;
+        long end;
+        try (KafkaClient kafka = new KafkaClient(bootstrap, KafkaClient.DEFAULT_TOPICS);
+             GrpcClient grpc = new GrpcClient(grpcTarget)) {
+            kafka.listen(a -> {
+                if (byId.containsKey(a.id())) {
+                    resultCopies.merge(a.id(), 1, Integer::sum);
+                }
+                onAnswer.accept(a);
+            }, d -> {
+                if (byId.containsKey(d.key())) {
+                    dlq.add(d);
+                    if (!answers.containsKey(d.key())) {
+                        settled.incrementAndGet();
+                    }
+                    lastProgress.set(System.nanoTime());
+                    release.accept(d.key());
+                }
+            });
+            start = System.nanoTime();
+            for (TrafficItem item : plan) {
+                if (!acquire(slots.get(item.channel()), lastProgress, s.stallTimeout())) {
+                    log.println("traffic: no progress for " + s.stallTimeout().toSeconds() + " s; stopped sending at "
+                            + sent.size() + " of " + plan.size() + " requests");
+                    break;
+                }
+                sent.put(item.id(), System.nanoTime());
+                if (item.channel() == Channel.KAFKA) {
+                    kafka.send(item.id(), OipMessages.json(item), OipMessages.JSON, Map.of());
+                } else {
+                    grpc.infer(OipMessages.proto(item, model), s.grpcDeadlineMs(),
+                            r -> onAnswer.accept(OipMessages.fromProto(r, System.nanoTime())),
+                            t -> {
+                                grpcErrors.put(item.id(), String.valueOf(t.getMessage()));
+                                release.accept(item.id());
+                            });
+                }
+            }
+            kafka.flush();
+            while (settled.get() < sent.size()
+                    && System.nanoTime() - lastProgress.get() < s.stallTimeout().toNanos()) {
+                sleep(20);
+            }
+            end = answers.values().stream().mapToLong(Answer::receivedNanos).max().orElse(System.nanoTime());
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        int duplicates = resultCopies.values().stream().mapToInt(c -> Math.max(0, c - 1)).sum();
+        return new TrafficResult(List.copyOf(plan), Map.copyOf(answers), duplicates, List.copyOf(dlq),
+                Map.copyOf(grpcErrors), Map.copyOf(sent), start, end);
+    }
+
+    private static boolean acquire(Semaphore slot, AtomicLong lastProgress, Duration stall) {
+        try {
+            while (!slot.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() - lastProgress.get() > stall.toNanos()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for answers", e);
+        }
+    }
+}
