@@ -190,7 +190,7 @@ public record LoraAdapter(LoraConfig config, Map<String, LoraFactors> modules, W
 
     /** ΔW = scale · B·A for every module, keyed by the base tensor it changes (checked against {@code base}). */
     public WeightSet deltas(TensorSource base) {
-        LoraExpert e = LoraExpert.bind(base, this, base.path(), false);
+        LoraExpert e = LoraExpert.bind(base, this, null, false);
         WeightSet out = new WeightSet();
         e.targets().forEach((name, f) -> out.put(name, f.delta(config.scale(), config.fanInFanOut())));
         return out;
@@ -198,6 +198,6 @@ public record LoraAdapter(LoraConfig config, Map<String, LoraFactors> modules, W
 
     /** The full expert: every tensor of {@code base}, with ΔW added and the saved tensors in place. */
     public WeightSet apply(TensorSource base) {
-        return LoraExpert.bind(base, this, base.path(), false).loadAll();
+        return LoraExpert.bind(base, this, null, false).loadAll();
     }
 }

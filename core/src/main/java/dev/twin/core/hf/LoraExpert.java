@@ -38,15 +38,19 @@ public final class LoraExpert implements TensorSource {
     }
 
     /**
-     * Binds {@code adapter} (read from {@code adapterPath}) to {@code base}; closing the expert closes the base when
-     * {@code ownsBase}.
+     * Binds {@code adapter} (read from {@code adapterPath}, null for one built in memory) to {@code base}; closing the
+     * expert closes the base when {@code ownsBase}.
      *
      * @throws CheckpointException naming the adapter, the base and the module or tensor that has no counterpart in
      *                             the base, maps ambiguously, or has the wrong shape
      */
     public static LoraExpert bind(TensorSource base, LoraAdapter adapter, Path adapterPath, boolean ownsBase) {
         BaseNames names = new BaseNames(base.names());
-        String against = " (adapter " + adapterPath + ", base " + base.path() + ")";
+        String against = " (adapter " + (adapterPath == null ? "in memory" : adapterPath) + ", base " + base.path()
+                + ")";
+        if (adapterPath == null) {
+            adapterPath = base.path();
+        }
         Map<String, LoraFactors> targets = new LinkedHashMap<>();
         Map<String, String> from = new LinkedHashMap<>();
         boolean fifo = adapter.config().fanInFanOut();

@@ -84,6 +84,10 @@ class LoraExpertTest {
             WeightSet full = ad.apply(b);
             assertArrayEquals(new float[]{1.5f, 2, 2.5f, 1, 2.5f, 3}, full.get(Q + ".weight").data());
             assertArrayEquals(new float[]{9, 9}, full.get("classifier.weight").data());
+            LoraAdapter elsewhere = new LoraAdapter(cfg(1, false, List.of()), Map.of("x.query",
+                    LoraFactors.linear(A, B)));
+            String m = assertThrows(CheckpointException.class, () -> elsewhere.apply(b)).getMessage();
+            assertTrue(m.contains("target module 'x.query' is not in the base") && m.contains("adapter in memory"), m);
         }
     }
 
