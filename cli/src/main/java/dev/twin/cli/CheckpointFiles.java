@@ -1,5 +1,6 @@
 package dev.twin.cli;
 
+import dev.twin.core.hf.ExpertSources;
 import dev.twin.core.tensor.Checkpoints;
 import dev.twin.core.tensor.DType;
 import dev.twin.core.tensor.SafetensorsWriter;
@@ -25,12 +26,15 @@ final class CheckpointFiles {
         }
     }
 
-    /** Opens every checkpoint, checks that names and shapes agree (outside {@code keepApart}), loads them. */
+    /**
+     * Opens every checkpoint, checks that names and shapes agree (outside {@code keepApart}), loads them. An expert
+     * may be a PEFT LoRA adapter directory: it loads as base + ΔW ({@link ExpertSources#open}).
+     */
     static Inputs load(Path basePath, Map<String, Path> expertPaths, java.util.function.Predicate<String> mergedName) {
         try (TensorSource base = Checkpoints.open(basePath)) {
             Map<String, WeightSet> experts = new LinkedHashMap<>();
             for (Map.Entry<String, Path> e : expertPaths.entrySet()) {
-                try (TensorSource ex = Checkpoints.open(e.getValue())) {
+                try (TensorSource ex = ExpertSources.open(basePath, e.getValue())) {
                     Checkpoints.requireSameLayout(base, e.getKey(), ex, mergedName);
                     experts.put(e.getKey(), ex.loadAll());
                 }

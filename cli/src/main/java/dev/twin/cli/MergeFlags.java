@@ -19,7 +19,8 @@ final class MergeFlags {
     Path base;
 
     @Option(names = "--expert", required = true, paramLabel = "NAME=F",
-            description = "a task expert fine-tuned from the base (repeat for each expert)")
+            description = "a task expert fine-tuned from the base, or a PEFT LoRA adapter directory "
+                    + "(repeat for each expert)")
     List<String> experts = new ArrayList<>();
 
     @Option(names = "--lambda", paramLabel = "X", description = "scaling factor λ (default: 1.0)")
