@@ -7,14 +7,16 @@ import dev.twin.proto.routed.RoutedBatch;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -26,7 +28,8 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes twin.routed. Each record is processed, its results are written (to twin.results or the item's reply-to,
+ * Consumes twin.routed a poll at a time; records of the same cluster in one poll share one executor call. Each record is
+ * processed, its results are written (to twin.results or the item's reply-to,
  * key = request id), and only once the broker has acknowledged every write is the record acked, so its offset is
  * committed after its results exist (at-least-once). A bad record goes to twin.dlq and is acked; nothing stops the
  * consumer. Unreachable executors or a not-yet-loaded bundle are retried with back-off before the DLQ.
@@ -50,30 +53,70 @@ public class RoutedConsumer {
 
     @Incoming("routed")
     @Blocking
-    public CompletionStage<Void> consume(Message<byte[]> msg) {
-        Optional<IncomingKafkaRecordMetadata> meta = msg.getMetadata(IncomingKafkaRecordMetadata.class);
-        Object key = meta.map(IncomingKafkaRecordMetadata::getKey).orElse(null);
-        Headers headers = meta.map(IncomingKafkaRecordMetadata::getHeaders).orElse(new RecordHeaders());
-        try {
-            RoutedBatch batch = parse(msg.getPayload());
-            List<ItemResult> results = processWithRetry(batch);
-            List<Uni<Void>> sends = new ArrayList<>(results.size());
-            for (ItemResult r : results) {
-                String topic = r.replyTo().isEmpty() ? config.topics().results() : r.replyTo();
-                RecordHeaders h = new RecordHeaders();
-                h.add("content-type", ResultEncoder.contentType(r.encoding()).getBytes(StandardCharsets.UTF_8));
-                byte[] body = ResultEncoder.encode(config.modelName(), r, batch.getClusterKey(),
-                        batch.getMergeWeightsMap());
-                sends.add(send(topic, r.requestId(), body, h));
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> polled) {
+        List<Uni<Void>> sends = new ArrayList<>();
+        // one executor call per cluster of the poll: records of the same cluster (same key, same weights) coalesce
+        Map<List<Object>, List<Parsed>> byCluster = new LinkedHashMap<>();
+        for (KafkaRecord<String, byte[]> rec : polled.getRecords()) {
+            Headers headers = rec.getHeaders() != null ? rec.getHeaders() : new RecordHeaders();
+            try {
+                RoutedBatch batch = parse(rec.getPayload());
+                byCluster.computeIfAbsent(List.of(batch.getClusterKey(), batch.getMergeWeightsMap()),
+                        k -> new ArrayList<>()).add(new Parsed(rec, headers, batch));
+            } catch (BadRecordException e) {
+                sends.add(dlq(rec.getKey(), rec.getPayload(), headers, e.getMessage()));
             }
-            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+        }
+        for (List<Parsed> cluster : byCluster.values()) {
+            if (cluster.size() == 1) {
+                sends.addAll(handle(cluster.get(0)));
+                continue;
+            }
+            RoutedBatch.Builder joined = cluster.get(0).batch().toBuilder();
+            for (int i = 1; i < cluster.size(); i++) {
+                joined.addAllItems(cluster.get(i).batch().getItemsList());
+            }
+            try {
+                sends.addAll(results(joined.build(), processWithRetry(joined.build())));
+            } catch (RuntimeException e) {
+                // some record of the cluster is bad (or the executor rejects it): redo them one by one so that only
+                // the guilty record goes to the DLQ, with its own bytes
+                for (Parsed p : cluster) {
+                    sends.addAll(handle(p));
+                }
+            }
+        }
+        Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+        return polled.ack();
+    }
+
+    /** One record's cluster: its results, or the record in the DLQ with the reason. */
+    private List<Uni<Void>> handle(Parsed p) {
+        try {
+            return results(p.batch(), processWithRetry(p.batch()));
         } catch (BadRecordException | BatchRejectedException e) {
-            dlq(key, msg.getPayload(), headers, e.getMessage());
+            return List.of(dlq(p.record().getKey(), p.record().getPayload(), p.headers(), e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("routed record failed", e);
-            dlq(key, msg.getPayload(), headers, "merger failure: " + e.getMessage());
+            return List.of(dlq(p.record().getKey(), p.record().getPayload(), p.headers(),
+                    "merger failure: " + e.getMessage()));
         }
-        return msg.ack();
+    }
+
+    private List<Uni<Void>> results(RoutedBatch batch, List<ItemResult> results) {
+        List<Uni<Void>> sends = new ArrayList<>(results.size());
+        for (ItemResult r : results) {
+            String topic = r.replyTo().isEmpty() ? config.topics().results() : r.replyTo();
+            RecordHeaders h = new RecordHeaders();
+            h.add("content-type", ResultEncoder.contentType(r.encoding()).getBytes(StandardCharsets.UTF_8));
+            byte[] body = ResultEncoder.encode(config.modelName(), r, batch.getClusterKey(),
+                    batch.getMergeWeightsMap());
+            sends.add(send(topic, r.requestId(), body, h));
+        }
+        return sends;
+    }
+
+    private record Parsed(KafkaRecord<String, byte[]> record, Headers headers, RoutedBatch batch) {
     }
 
     private static RoutedBatch parse(byte[] value) {
@@ -115,7 +158,7 @@ public class RoutedConsumer {
         }
     }
 
-    private void dlq(Object key, byte[] value, Headers original, String reason) {
+    private Uni<Void> dlq(Object key, byte[] value, Headers original, String reason) {
         LOG.warnf("routed record (key %s) to %s: %s", key, config.topics().dlq(), reason);
         RecordHeaders h = new RecordHeaders();
         for (Header x : original) {
@@ -123,7 +166,7 @@ public class RoutedConsumer {
         }
         h.add("twin-error-stage", STAGE.getBytes(StandardCharsets.UTF_8));
         h.add("twin-error", (reason == null ? "unknown" : reason).getBytes(StandardCharsets.UTF_8));
-        send(config.topics().dlq(), key, value == null ? new byte[0] : value, h).await().atMost(SEND_TIMEOUT);
+        return send(config.topics().dlq(), key, value == null ? new byte[0] : value, h);
     }
 
     private Uni<Void> send(String topic, Object key, byte[] value, RecordHeaders headers) {
