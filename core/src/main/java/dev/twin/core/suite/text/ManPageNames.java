@@ -71,7 +71,9 @@ public final class ManPageNames {
             return Optional.empty();
         }
         String d = dir.getFileName().toString();
-        return d.startsWith("man") && d.length() > 3 ? Optional.of(d.substring(3)) : Optional.empty();
+        // "man" and a digit: not /usr/share/doc/manpages
+        return d.length() > 3 && d.startsWith("man") && Character.isDigit(d.charAt(3)) ? Optional.of(d.substring(3))
+                : Optional.empty();
     }
 
     /** A page whose first request is ".so other/page": an alias whose text lives in the other page. */
