@@ -59,6 +59,20 @@ public final class DebianPackages implements PackageSource {
         return out;
     }
 
+    /**
+     * "pkg=version" of each installed package, space-separated (e.g. for a trained-model cache key, so that new
+     * package contents never reuse experts trained on old ones); "pkg=?" for one dpkg does not know.
+     */
+    public static String versions(List<String> packages) {
+        List<String> out = new ArrayList<>();
+        for (String p : packages) {
+            String v = dpkgQuery(List.of("dpkg-query", "-W", "-f=${Version}", p)).filter(s -> !s.isBlank())
+                    .orElse("?");
+            out.add(p + "=" + v.strip());
+        }
+        return String.join(" ", out);
+    }
+
     /** The regular files of an installed package (sorted), or empty when dpkg does not know it as installed. */
     static Optional<List<Path>> listed(String pkg) {
         Optional<String> out = dpkgList(pkg);
@@ -82,8 +96,13 @@ public final class DebianPackages implements PackageSource {
 
     /** dpkg -L's output, or empty when dpkg fails (package unknown or not installed, or no dpkg at all). */
     private static Optional<String> dpkgList(String pkg) {
-        ProcessBuilder pb = new ProcessBuilder("dpkg", "-L", pkg).redirectErrorStream(false)
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        return dpkgQuery(List.of("dpkg", "-L", pkg));
+    }
+
+    /** A dpkg command's standard output, or empty when it fails or dpkg is not there. */
+    private static Optional<String> dpkgQuery(List<String> command) {
+        String line = String.join(" ", command);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         try {
             Process proc = pb.start();
             String text;
@@ -98,10 +117,10 @@ public final class DebianPackages implements PackageSource {
             if (!Files.exists(Path.of("/usr/bin/dpkg")) && !Files.exists(Path.of("/bin/dpkg"))) {
                 return Optional.empty();
             }
-            throw new UncheckedIOException("could not run dpkg -L " + pkg + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not run " + line + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running dpkg -L " + pkg, e);
+            throw new IllegalStateException("interrupted while running " + line, e);
         }
     }
 }

@@ -59,6 +59,11 @@ public final class Text6Corpora {
     private Text6Corpora() {
     }
 
+    /** {@link #DATA_VERSION} and the installed packages' versions: what a trained-model cache key should hold. */
+    public static String dataVersion() {
+        return DATA_VERSION + "; " + DebianPackages.versions(PACKAGES);
+    }
+
     private static Map<String, List<String>> orderedLanguages() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("en", List.of(FORTUNES, FORTUNES_MIN));

@@ -21,5 +21,13 @@ class DebianPackagesTest {
         assertEquals(0, log.size(), "nothing installed, nothing logged");
         assertEquals("sudo apt-get install wordnet-base fortunes",
                 DebianPackages.installCommand(List.of("wordnet-base", "fortunes")));
+        assertEquals("twin-no-such-package-a=?", DebianPackages.versions(List.of("twin-no-such-package-a")));
+    }
+
+    @Test
+    void versionsOfInstalledPackages() {
+        // manpages is part of the standard Debian install (and the text-6 loader installs it where it is not)
+        String v = DebianPackages.versions(List.of("manpages", "twin-no-such-package-a"));
+        assertTrue(v.matches("manpages=[0-9][^ ?]* twin-no-such-package-a=\\?"), v);
     }
 }

@@ -57,6 +57,8 @@ class Text6CorporaRealDataTest {
                 .toString());
         assertTrue(man.train().size() >= 500 && man.validation().size() >= 100 && man.test().size() >= 100,
                 man.summary());
+        assertTrue(Text6Corpora.dataVersion().startsWith(Text6Corpora.DATA_VERSION + "; wordnet-base=")
+                && !Text6Corpora.dataVersion().contains("=?"), Text6Corpora.dataVersion());
         // a well-known page's description, parsed from its roff source
         assertTrue(man.train().stream().anyMatch(i -> i.text().equals("open and possibly create a file"))
                 || man.validation().stream().anyMatch(i -> i.text().equals("open and possibly create a file"))
