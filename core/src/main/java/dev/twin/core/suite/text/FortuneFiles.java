@@ -57,11 +57,8 @@ public final class FortuneFiles {
         boolean underFortunes = false;
         for (Path dir = file.getParent(); dir != null && dir.getFileName() != null; dir = dir.getParent()) {
             String d = dir.getFileName().toString();
-            if (d.equals("off")) {
-                return false;
-            }
-            if (d.equals("doc")) {
-                return false;
+            if (d.equals("off") || d.equals("doc")) {
+                return false; // offensive fortunes; documentation
             }
             underFortunes |= d.equals("fortunes");
         }
