@@ -61,6 +61,11 @@ public final class DataLocator {
 
     /** Whether {@link #install} can work here: running as root and apt-get on the PATH. */
     public boolean canInstall() {
+        return canRunAptGet();
+    }
+
+    /** Whether this process may install Debian packages: running as root with apt-get on the PATH. */
+    public static boolean canRunAptGet() {
         boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
         return root && onPath("apt-get");
     }
@@ -90,18 +95,31 @@ public final class DataLocator {
                     + installCommand());
         }
         log.println("Fashion-MNIST not found; installing it: apt-get install -y " + PACKAGE);
-        int code = run(log, "apt-get", "install", "-y", PACKAGE);
+        aptGetInstall(log, List.of(PACKAGE));
+        if (findFashionMnist().isEmpty()) {
+            throw new IllegalStateException(PACKAGE + " installed, but its files are not in " + searchDirs);
+        }
+    }
+
+    /**
+     * Runs {@code apt-get install -y packages}, echoing its output to log; when that fails, runs
+     * {@code apt-get update} once and retries. Throws naming the packages and exit code when it still fails.
+     */
+    public static void aptGetInstall(PrintStream log, List<String> packages) {
+        if (packages.isEmpty()) {
+            throw new IllegalArgumentException("no packages to install");
+        }
+        List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y"));
+        install.addAll(packages);
+        int code = run(log, install.toArray(String[]::new));
         if (code != 0) {
             // a fresh machine has no package lists yet: refresh them once and try again
             log.println("apt-get install failed (exit " + code + "); running apt-get update and retrying");
             run(log, "apt-get", "update");
-            code = run(log, "apt-get", "install", "-y", PACKAGE);
+            code = run(log, install.toArray(String[]::new));
         }
         if (code != 0) {
-            throw new IllegalStateException("apt-get install -y " + PACKAGE + " failed with exit code " + code);
-        }
-        if (findFashionMnist().isEmpty()) {
-            throw new IllegalStateException(PACKAGE + " installed, but its files are not in " + searchDirs);
+            throw new IllegalStateException(String.join(" ", install) + " failed with exit code " + code);
         }
     }
 
