@@ -97,7 +97,7 @@ class BertTest {
         WeightSet trunk = randomTrunk(bert, 5);
         try (NDManager m = DjlRuntime.newManager()) {
             Map<String, NDArray> p = Params.toNd(m, trunk);
-            p.values().forEach(NDArray::setRequiresGradient);
+            p.values().forEach(a -> a.setRequiresGradient(true));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(bert.features(p, m.create(rows(IDS, MASK))).square().sum());
             }
