@@ -214,10 +214,10 @@ public final class Bert implements Architecture {
         return ParamCheck.param(NAME, params, name, shapes.get(name));
     }
 
+    /** The same computation as {@link #features} as ONNX opset-13 nodes; input float [N, 2L], output [N, hidden]. */
     @Override
     public ONNXRef<?> exportFeatures(ONNXContext ctx, ONNXRef<?> input, WeightSet trunk) {
-        throw new UnsupportedOperationException("bert: ONNX export of the trunk is not implemented yet "
-                + "(needed for a text router.onnx); the DJL forward (features) works");
+        return new BertOnnx(ctx, trunk, shapes, config, length).features(input);
     }
 
     @Override
