@@ -101,11 +101,11 @@ public record BertConfig(int hiddenSize, int numHiddenLayers, int numAttentionHe
             throw new IllegalArgumentException(file + ": not a JSON object");
         }
         try {
-            return new BertConfig(intKey(root, "hidden_size", file), intKey(root, "num_hidden_layers", file),
-                    intKey(root, "num_attention_heads", file), intKey(root, "intermediate_size", file),
-                    intKey(root, "vocab_size", file), intKey(root, "max_position_embeddings", file),
-                    intKey(root, "type_vocab_size", file),
-                    root.has("layer_norm_eps") ? number(root, "layer_norm_eps", file) : 1e-12,
+            return new BertConfig(intKey(root, "hidden_size"), intKey(root, "num_hidden_layers"),
+                    intKey(root, "num_attention_heads"), intKey(root, "intermediate_size"),
+                    intKey(root, "vocab_size"), intKey(root, "max_position_embeddings"),
+                    intKey(root, "type_vocab_size"),
+                    root.has("layer_norm_eps") ? number(root, "layer_norm_eps") : 1e-12,
                     root.path("hidden_act").asText("gelu"), root.path("model_type").asText("bert"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
@@ -136,7 +136,7 @@ public record BertConfig(int hiddenSize, int numHiddenLayers, int numAttentionHe
         }
     }
 
-    private static int intKey(JsonNode root, String key, Path file) {
+    private static int intKey(JsonNode root, String key) {
         JsonNode n = root.get(key);
         if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
             throw new IllegalArgumentException("key '" + key + "' is " + (n == null ? "missing" : "not an integer: " + n));
@@ -144,7 +144,7 @@ public record BertConfig(int hiddenSize, int numHiddenLayers, int numAttentionHe
         return n.intValue();
     }
 
-    private static double number(JsonNode root, String key, Path file) {
+    private static double number(JsonNode root, String key) {
         JsonNode n = root.get(key);
         if (!n.isNumber()) {
             throw new IllegalArgumentException("key '" + key + "' is not a number: " + n);
