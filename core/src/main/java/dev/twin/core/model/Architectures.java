@@ -7,7 +7,7 @@ import java.util.function.Function;
 /** The registry of architectures by name: turns a bundle's {@link ArchitectureSpec} back into a model. */
 public final class Architectures {
     private static final Map<String, Function<ArchitectureSpec, Architecture>> REGISTRY =
-            Map.of(Mlp.NAME, Mlp::new, Cnn.NAME, Cnn::new);
+            Map.of(Mlp.NAME, Mlp::new, Cnn.NAME, Cnn::new, Bert.NAME, Bert::new);
 
     private Architectures() {
     }

@@ -37,7 +37,19 @@ public enum OnnxOps implements ONNXOperator {
     BATCH_NORMALIZATION("BatchNormalization", 5, 0,
             attr("epsilon", AttributeType.FLOAT), attr("momentum", AttributeType.FLOAT)),
     /** LeakyRelu(X) = X ≥ 0 ? X : alpha·X. */
-    LEAKY_RELU("LeakyRelu", 1, 0, attr("alpha", AttributeType.FLOAT));
+    LEAKY_RELU("LeakyRelu", 1, 0, attr("alpha", AttributeType.FLOAT)),
+    /** MatMul(A, B): numpy-style (batched) matrix product. */
+    MAT_MUL("MatMul", 2, 0),
+    /** Transpose(X) by {@code perm}. */
+    TRANSPOSE("Transpose", 1, 0, attr("perm", AttributeType.INTS)),
+    /** Sqrt(X), elementwise. */
+    SQRT("Sqrt", 1, 0),
+    /** Erf(X), elementwise (exact GELU). */
+    ERF("Erf", 1, 0),
+    /** Slice(data, starts, ends, [axes, steps]) with int64 index tensors. */
+    SLICE("Slice", 3, 2),
+    /** Max(A, B), elementwise with broadcasting. */
+    MAX("Max", 2, 0);
 
     private final String opName;
     private final int numInputs;
