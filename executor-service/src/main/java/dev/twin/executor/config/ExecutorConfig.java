@@ -12,6 +12,13 @@ public interface ExecutorConfig {
     Path bundle();
 
     /** At most this many weight sets stay installed; installing one more evicts the least recently used. */
-    @WithDefault("8")
+    @WithDefault("64")
     int maxInstalled();
+
+    /**
+     * And at most this many bytes of installed float32 weights (4 bytes per value): a small model keeps many sets,
+     * a transformer a few. The newest set is always kept.
+     */
+    @WithDefault("1073741824")
+    long maxInstalledBytes();
 }

@@ -26,6 +26,9 @@ public class BundleReadiness implements HealthCheck {
                 .withData("status", holder.status())
                 .withData("installed", store.list().size())
                 .withData("capacity", store.capacity())
+                .withData("installs", store.counters().installs())
+                .withData("evictions", store.counters().evictions())
+                .withData("installed-bytes", store.counters().bytes())
                 .build();
     }
 }

@@ -29,6 +29,10 @@ public class WeightStore {
     private static final Logger LOG = Logger.getLogger(WeightStore.class);
 
     private final int capacity;
+    private final long budgetBytes;
+    private long bytes;
+    private long installs;
+    private long evictions;
     // access order: iteration runs from least to most recently used
     private final LinkedHashMap<String, InstalledSet> sets = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -37,7 +41,22 @@ public class WeightStore {
             throw new IllegalArgumentException("twin.executor.max-installed must be at least 1, got "
                     + config.maxInstalled());
         }
+        if (config.maxInstalledBytes() < 1) {
+            throw new IllegalArgumentException("twin.executor.max-installed-bytes must be positive, got "
+                    + config.maxInstalledBytes());
+        }
         this.capacity = config.maxInstalled();
+        this.budgetBytes = config.maxInstalledBytes();
+    }
+
+    /** Counters since start: sets installed and sets evicted to stay within the bounds. */
+    public record Counters(long installs, long evictions, long bytes) {
+    }
+
+    public Counters counters() {
+        synchronized (sets) {
+            return new Counters(installs, evictions, bytes);
+        }
     }
 
     public int capacity() {
@@ -59,13 +78,18 @@ public class WeightStore {
         List<String> evicted = new ArrayList<>();
         synchronized (sets) {
             InstalledSet old = sets.put(key, fresh);
+            installs++;
+            bytes += 4L * fresh.values();
             if (old != null) {
                 dropped.add(old);
+                bytes -= 4L * old.values();
             }
             Iterator<InstalledSet> it = sets.values().iterator();
-            while (sets.size() > capacity && it.hasNext()) {
+            while ((sets.size() > capacity || bytes > budgetBytes) && sets.size() > 1 && it.hasNext()) {
                 InstalledSet eldest = it.next();
                 it.remove();
+                bytes -= 4L * eldest.values();
+                evictions++;
                 dropped.add(eldest);
                 evicted.add(eldest.key());
             }

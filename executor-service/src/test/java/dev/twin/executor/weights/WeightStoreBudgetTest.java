@@ -1,0 +1,76 @@
+package dev.twin.executor.weights;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.twin.core.tensor.FloatTensor;
+import dev.twin.core.tensor.WeightSet;
+import dev.twin.executor.SyntheticBundle;
+import dev.twin.executor.config.ExecutorConfig;
+import dev.twin.executor.model.LoadedModel;
+import java.nio.file.Path;
+import java.util.List;
+import dev.twin.executor.model.ModelHolder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The byte bound evicts like the count bound: least recently used first, never the set just installed. */
+// a Quarkus test because the service's tests share one JVM and PyTorch loads in Quarkus' class loader
+@QuarkusTest
+@QuarkusTestResource(SyntheticBundle.class)
+class WeightStoreBudgetTest {
+    @Inject
+    ModelHolder holder;
+    private LoadedModel model;
+
+    @BeforeEach
+    void load() {
+        model = holder.require();
+    }
+
+    private static ExecutorConfig config(int maxInstalled, long maxBytes) {
+        return new ExecutorConfig() {
+            @Override
+            public Path bundle() {
+                return Path.of("unused");
+            }
+
+            @Override
+            public int maxInstalled() {
+                return maxInstalled;
+            }
+
+            @Override
+            public long maxInstalledBytes() {
+                return maxBytes;
+            }
+        };
+    }
+
+    private static WeightSet set(int values) {
+        WeightSet ws = new WeightSet();
+        ws.put("trunk.0.weight", new FloatTensor(new int[]{values}, new float[values]));
+        return ws;
+    }
+
+    @Test
+    void bytesBeyondTheBudgetEvictTheLeastRecentlyUsed() {
+        WeightStore store = new WeightStore(config(10, 10_000)); // 1000 floats = 4000 bytes: two fit
+        assertEquals(List.of(), store.install(model, "a", set(1000)));
+        assertEquals(List.of(), store.install(model, "b", set(1000)));
+        store.lease("a").close(); // a is now more recently used than b
+        assertEquals(List.of("b"), store.install(model, "c", set(1000)));
+        assertEquals(new WeightStore.Counters(3, 1, 8000), store.counters());
+        assertEquals(List.of("c", "a"), store.list().stream().map(Installed::key).toList());
+    }
+
+    @Test
+    void aSetLargerThanTheBudgetStaysAloneRatherThanNotAtAll() {
+        WeightStore store = new WeightStore(config(10, 1000));
+        store.install(model, "small", set(100));
+        assertEquals(List.of("small"), store.install(model, "big", set(1000)));
+        assertEquals(new WeightStore.Counters(2, 1, 4000), store.counters());
+    }
+}
