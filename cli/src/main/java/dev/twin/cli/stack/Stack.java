@@ -129,7 +129,7 @@ public final class Stack {
             StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + ports[3],
                     "http://127.0.0.1:" + ports[3], MODEL);
             List<StackRecord.Service> services = started.stream().map(s -> new StackRecord.Service(s.spec().name(),
-                    s.pid(), s.spec().port(), s.spec().jar())).toList();
+                    s.pid(), s.spec().port(), s.spec().jar(), s.spec().heap(), s.spec().properties())).toList();
             // recorded before waiting, so that twin down can stop them even if this CLI is killed while it waits
             StackRecord record = new StackRecord(endpoints, bundle, brokerDir(work), broker.pid(), services);
             record.write(work);
@@ -174,6 +174,31 @@ public final class Stack {
         }
         StackRecord.delete(work);
         return stopped;
+    }
+
+    /**
+     * Restarts one service of the stack recorded in {@code workDir}: a graceful stop (SIGTERM; in-flight work
+     * finishes), then the same jar, port and settings again; returns once it is ready, with the record updated.
+     */
+    public static StackRecord restart(Path workDir, String name, PrintStream log) {
+        Path work = workDir.toAbsolutePath().normalize();
+        StackRecord record = StackRecord.read(work);
+        if (record == null) {
+            throw new IllegalStateException("no stack recorded in " + work + ": nothing to restart");
+        }
+        StackRecord.Service s = record.service(name);
+        if (s.heap().isEmpty()) {
+            throw new IllegalStateException(name + " was recorded without its settings (an older twin up); restart "
+                    + "the whole stack instead");
+        }
+        log.println("restarting " + name + " (pid " + s.pid() + ")");
+        ServiceProcess.stop(s.pid(), s.jar());
+        ServiceProcess.Started started = ServiceProcess.start(s.spec(), work);
+        StackRecord updated = record.withPid(name, started.pid());
+        updated.write(work);
+        ServiceProcess.awaitReady(started, System.nanoTime() + SERVICES_TIMEOUT.toNanos(), SERVICES_TIMEOUT);
+        log.println(name + " ready again (pid " + started.pid() + ")");
+        return updated;
     }
 
     private static void requireNotRunning(Path work) {

@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code twin up} started, written to {@code <workdir>/stack.json} so that {@code twin down} (another JVM) can
@@ -21,8 +23,26 @@ public record StackRecord(StackEndpoints endpoints, Path bundle, Path brokerDir,
     public static final String FILE = "stack.json";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One recorded service process. */
-    public record Service(String name, long pid, int port, Path jar) {
+    /** One recorded service process, with the heap and {@code -D} settings it was started with (for a restart). */
+    public record Service(String name, long pid, int port, Path jar, String heap, Map<String, String> properties) {
+        public Service {
+            properties = Map.copyOf(properties);
+        }
+
+        public Service(String name, long pid, int port, Path jar) {
+            this(name, pid, port, jar, "", Map.of());
+        }
+
+        /** What starts this service again on the same port. */
+        public ServiceProcess.Spec spec() {
+            return new ServiceProcess.Spec(name, jar, port, heap, properties);
+        }
+    }
+
+    /** This record with {@code name}'s pid replaced (after a restart). */
+    public StackRecord withPid(String name, long pid) {
+        return new StackRecord(endpoints, bundle, brokerDir, brokerPid, services.stream().map(s -> s.name().equals(name)
+                ? new Service(s.name(), pid, s.port(), s.jar(), s.heap(), s.properties()) : s).toList());
     }
 
     public StackRecord {
@@ -58,6 +78,9 @@ public record StackRecord(StackEndpoints endpoints, Path bundle, Path brokerDir,
             n.put("pid", s.pid());
             n.put("port", s.port());
             n.put("jar", s.jar().toString());
+            n.put("heap", s.heap());
+            ObjectNode props = n.putObject("properties");
+            s.properties().forEach(props::put);
         }
         Path target = file(workDir);
         Path tmp = workDir.resolve(FILE + ".tmp");
@@ -79,8 +102,11 @@ public record StackRecord(StackEndpoints endpoints, Path bundle, Path brokerDir,
             JsonNode root = MAPPER.readTree(f.toFile());
             List<Service> services = new ArrayList<>();
             for (JsonNode n : required(root, "services", f)) {
+                Map<String, String> props = new LinkedHashMap<>();
+                n.path("properties").fields().forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
                 services.add(new Service(required(n, "name", f).asText(), required(n, "pid", f).asLong(),
-                        required(n, "port", f).asInt(), Path.of(required(n, "jar", f).asText())));
+                        required(n, "port", f).asInt(), Path.of(required(n, "jar", f).asText()),
+                        n.path("heap").asText(""), props));
             }
             JsonNode broker = required(root, "broker", f);
             return new StackRecord(new StackEndpoints(required(root, "bootstrap", f).asText(),

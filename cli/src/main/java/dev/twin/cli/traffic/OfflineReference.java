@@ -66,8 +66,11 @@ public final class OfflineReference {
         try (Materializer mat = new Materializer(bundle.modules())) {
             for (Map.Entry<String, List<TrafficItem>> g : byGroup.entrySet()) {
                 try (NDManager m = mat.newSubManager()) {
-                    Map<String, NDArray> params = mat.materialize(m, groupWeights.get(g.getKey()));
+                    Map<String, NDArray> merged = mat.materialize(m, groupWeights.get(g.getKey()));
                     for (Map.Entry<String, List<TrafficItem>> t : byTask(g.getValue()).entrySet()) {
+                        // θ(w) with the task's own head, as the executor runs it
+                        Map<String, NDArray> params = new HashMap<>(merged);
+                        params.putAll(Params.toNd(m, bundle.modules().heads().get(t.getKey())));
                         putAll(out, t.getValue(), predict(arch, params, t.getKey(), t.getValue()));
                     }
                 }

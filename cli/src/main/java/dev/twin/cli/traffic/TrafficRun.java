@@ -34,6 +34,15 @@ public final class TrafficRun {
 
     public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                     Settings s, PrintStream log) {
+        return run(plan, bootstrap, grpcTarget, model, s, n -> { }, log);
+    }
+
+    /**
+     * As {@link #run(List, String, String, String, Settings, PrintStream)}, telling {@code onAnswered} the number of
+     * answered requests after each new answer (on a client thread: it must return quickly).
+     */
+    public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
+                                    Settings s, java.util.function.IntConsumer onAnswered, PrintStream log) {
         Map<String, TrafficItem> byId = new ConcurrentHashMap<>();
         for (TrafficItem i : plan) {
             if (byId.put(i.id(), i) != null) {
@@ -67,6 +76,7 @@ public final class TrafficRun {
             }
             if (answers.putIfAbsent(a.id(), a) == null) {
                 settled.incrementAndGet();
+                onAnswered.accept(answers.size());
                 lastProgress.set(System.nanoTime());
                 if (bar != null) {
                     bar.step();

@@ -35,6 +35,11 @@ final class JsonRequests {
         JsonNode idNode = root.get("id");
         String id = Checks.id(idNode != null && idNode.isValueNode() && !idNode.isNull() ? idNode.asText() : null);
         Checks.model(spec, modelName, id);
+        // a Kafka record has no URL path: an optional "model_name" (as in the OIP response) names the model
+        JsonNode bodyModel = root.get("model_name");
+        if (bodyModel != null && !bodyModel.isNull()) {
+            Checks.model(spec, bodyModel.asText(), id);
+        }
         JsonNode params = root.path("parameters");
         JsonNode taskNode = params.get("task");
         String task = Checks.task(spec, taskNode == null || taskNode.isNull() ? null : taskNode.asText(), id);

@@ -128,6 +128,14 @@ class RequestParserTest {
     }
 
     @Test
+    void unknownModelNamedInAJsonBody() {
+        String body = "{\"id\":\"m\",\"model_name\":\"nope\",\"inputs\":[{\"name\":\"x\",\"shape\":[4],"
+                + "\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
+        assertTrue(bad(Problem.UNKNOWN_MODEL, b(body), JSON).getMessage().contains("unknown model 'nope'"));
+        assertEquals("m", parser.parse(b(body.replace("nope", "twin")), JSON, null).id());
+    }
+
+    @Test
     void unknownTask() {
         BadRequestException e = bad(Problem.UNKNOWN_TASK, b(json("r", "zz", "FP32", "[4]", "[1,2,3,4]")), JSON);
         assertTrue(e.getMessage().contains("'zz'") && e.getMessage().contains("[a, b]"), e.getMessage());
