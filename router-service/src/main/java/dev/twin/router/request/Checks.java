@@ -5,6 +5,7 @@ import java.util.List;
 /** Checks shared by both encodings: id, model name, task, datatype, shape, finiteness, size. */
 final class Checks {
     static final String FP32 = "FP32";
+    static final String BYTES = "BYTES";
 
     private Checks() {
     }
@@ -47,11 +48,32 @@ final class Checks {
         return task;
     }
 
-    static void datatype(String datatype, String id) {
+    /** FP32 always; BYTES (one UTF-8 text) too when the model reads text. Returns true for BYTES. */
+    static boolean datatypeOrText(RequestSpec spec, String datatype, String id) {
+        if (spec.text() != null && BYTES.equals(datatype)) {
+            return true;
+        }
         if (!FP32.equals(datatype)) {
             throw new BadRequestException(Problem.WRONG_DATATYPE, "request " + id + ": input datatype is '"
-                    + datatype + "', expected " + FP32);
+                    + datatype + "', expected " + (spec.text() != null ? FP32 + " (the model's " + spec.inputSize()
+                    + " values) or " + BYTES + " (one UTF-8 text)" : FP32));
         }
+        return false;
+    }
+
+    /** A text input holds exactly one element (shape [1], [1,1], ...). */
+    static void textShape(List<Long> shape, String id) {
+        if (shape.isEmpty() || shape.stream().anyMatch(d -> d != 1)) {
+            throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": a BYTES input holds one text, "
+                    + "shape [1], got " + shape);
+        }
+    }
+
+    /** The model's row for one text. */
+    static float[] text(RequestSpec spec, String text, String id) {
+        float[] x = spec.text().encode(text);
+        length(spec, x.length, id);
+        return x;
     }
 
     static void inputCount(int count, String id) {

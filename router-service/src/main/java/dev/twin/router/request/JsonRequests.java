@@ -50,11 +50,29 @@ final class JsonRequests {
         Checks.inputCount(inputs.size(), id);
         JsonNode tensor = inputs.get(0);
         JsonNode datatype = tensor.get("datatype");
-        Checks.datatype(datatype == null ? null : datatype.asText(), id);
-        Checks.shape(spec, shape(tensor.get("shape"), id), id);
-        float[] x = data(spec, tensor.get("data"), id);
+        float[] x;
+        if (Checks.datatypeOrText(spec, datatype == null ? null : datatype.asText(), id)) {
+            Checks.textShape(shape(tensor.get("shape"), id), id);
+            x = Checks.text(spec, text(tensor.get("data"), id), id);
+        } else {
+            Checks.shape(spec, shape(tensor.get("shape"), id), id);
+            x = data(spec, tensor.get("data"), id);
+        }
         Checks.finite(x, id);
         return new InferenceRequest(id, task, x, Encoding.JSON, replyTo);
+    }
+
+    /** The one string of a BYTES input's "data" (flat or nested, as OIP allows). */
+    private static String text(JsonNode node, String id) {
+        JsonNode v = node;
+        while (v != null && v.isArray() && v.size() == 1) {
+            v = v.get(0);
+        }
+        if (v == null || !v.isTextual()) {
+            throw new BadRequestException(Problem.WRONG_DATATYPE, "request " + id + ": a BYTES input's 'data' must "
+                    + "hold one string, got " + node);
+        }
+        return v.asText();
     }
 
     private static List<Long> shape(JsonNode node, String id) {

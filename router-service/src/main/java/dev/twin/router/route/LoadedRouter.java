@@ -1,12 +1,16 @@
 package dev.twin.router.route;
 
+import dev.twin.core.bert.BertTokenizer;
 import dev.twin.core.bundle.Bundle;
 import dev.twin.core.group.GroupingStrategies;
 import dev.twin.core.group.GroupingStrategy;
+import dev.twin.core.model.Bert;
 import dev.twin.core.router.RouterSession;
 import dev.twin.router.config.RouterConfig;
 import dev.twin.router.request.RequestParser;
 import dev.twin.router.request.RequestSpec;
+import dev.twin.router.request.TextInput;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,7 +19,10 @@ import java.util.List;
  * and the batch router (temperature, grouping strategy).
  */
 public record LoadedRouter(Path bundle, RouterSession session, List<String> tasks, List<Integer> inputShape,
-                           double temperature, RequestParser parser, BatchRouter batchRouter) implements AutoCloseable {
+                           double temperature, RequestParser parser, BatchRouter batchRouter,
+                           BertTokenizer tokenizer) implements AutoCloseable {
+    /** A text bundle ("bert") carries the tokenizer its inputs were made with. */
+    public static final String TOKENIZER_FILE = "tokenizer.json";
 
     public static LoadedRouter load(RouterConfig config) {
         Bundle b = Bundle.load(config.bundle());
@@ -30,6 +37,7 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
             size *= d;
         }
         RouterSession session = RouterSession.load(b.routerOnnx());
+        BertTokenizer tokenizer = null;
         try {
             if (!session.tasks().equals(tasks)) {
                 throw new IllegalArgumentException("bundle " + config.bundle() + ": router tasks " + session.tasks()
@@ -43,13 +51,36 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
             RouterConfig.Grouping g = config.grouping();
             GroupingStrategy strategy = GroupingStrategies.create(g.strategy(), g.k(), g.topK(), g.q(), g.seed());
             BatchRouter router = new BatchRouter(session::logits, tasks, size, temperature, strategy);
+            TextInput text = null;
+            if (Bert.NAME.equals(b.manifest().architecture().name())) {
+                tokenizer = tokenizer(config.bundle(), shape);
+                BertTokenizer t = tokenizer;
+                text = s -> t.encode(List.of(s)).row(0);
+            }
             RequestParser parser = new RequestParser(new RequestSpec(config.modelName(), tasks, size,
-                    config.maxPayloadBytes(), !strategy.usesRouter()));
-            return new LoadedRouter(config.bundle(), session, tasks, List.copyOf(shape), temperature, parser, router);
+                    config.maxPayloadBytes(), !strategy.usesRouter(), text));
+            return new LoadedRouter(config.bundle(), session, tasks, List.copyOf(shape), temperature, parser, router,
+                    tokenizer);
         } catch (RuntimeException e) {
             session.close();
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
             throw e;
         }
+    }
+
+    /** The bundle's tokenizer for a "bert" input [2, L]: token ids then mask, L tokens each. */
+    private static BertTokenizer tokenizer(Path bundle, List<Integer> shape) {
+        Path file = bundle.resolve(TOKENIZER_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("bundle " + bundle + " is a text model (bert) but has no "
+                    + TOKENIZER_FILE + " to tokenize its inputs with");
+        }
+        if (shape.size() != 2 || shape.get(0) != 2) {
+            throw new IllegalArgumentException("bundle " + bundle + ": a bert input shape is [2, L], got " + shape);
+        }
+        return BertTokenizer.open(file, shape.get(1));
     }
 
     public int inputSize() {
@@ -59,5 +90,8 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
     @Override
     public void close() {
         session.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
     }
 }

@@ -127,6 +127,64 @@ class RequestParserTest {
         assertEquals("b", noRouter.parse(b(json("j", "b", "FP32", "[4]", "[1,2,3,4]")), JSON, null).task());
     }
 
+    // a stand-in tokenizer of 4 values: [length, first char, 0, 1]
+    private final RequestParser textParser = new RequestParser(new RequestSpec("twin", List.of("a", "b"), 4, 512, false,
+            t -> new float[]{t.length(), t.isEmpty() ? 0 : t.charAt(0), 0, 1}));
+
+    private static String textJson(String id, String shape, String data) {
+        return "{\"id\":\"" + id + "\",\"inputs\":[{\"name\":\"text\",\"shape\":" + shape
+                + ",\"datatype\":\"BYTES\",\"data\":" + data + "}]}";
+    }
+
+    private static ModelInferRequest.Builder textProto(String id) {
+        return ModelInferRequest.newBuilder().setId(id).addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                .setName("text").setDatatype("BYTES").addShape(1));
+    }
+
+    @Test
+    void aTextModelTakesOneUtf8TextAsBytesInEveryEncoding() {
+        assertArrayEquals(new float[]{5, 'h', 0, 1}, textParser.parse(b(textJson("t1", "[1]", "[\"hello\"]")), JSON,
+                null).input());
+        assertArrayEquals(new float[]{2, 0xe9, 0, 1}, textParser.parse(b(textJson("t2", "[1,1]", "[[\"\u00e9t\"]]")),
+                JSON, null).input());
+        ModelInferRequest.Builder viaContents = textProto("t3");
+        viaContents.getInputsBuilder(0).setContents(InferTensorContents.newBuilder()
+                .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8("abc")));
+        assertArrayEquals(new float[]{3, 'a', 0, 1}, textParser.parseGrpc(viaContents.build()).input());
+        byte[] text = "zz".getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(4 + text.length).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(text.length).put(text);
+        ModelInferRequest viaRaw = textProto("t4").addRawInputContents(com.google.protobuf.ByteString.copyFrom(
+                raw.array())).build();
+        assertArrayEquals(new float[]{2, 'z', 0, 1}, textParser.parse(viaRaw.toByteArray(), PB, null).input());
+        // FP32 rows (already tokenized) stay accepted
+        assertArrayEquals(new float[]{1, 2, 3, 4}, textParser.parse(b(json("t5", null, "FP32", "[4]", "[1,2,3,4]")),
+                JSON, null).input());
+    }
+
+    @Test
+    void badTextInputsAreNamed() {
+        BadRequestException notText = bad(Problem.WRONG_DATATYPE, b(textJson("x", "[1]", "[\"hi\"]")), JSON);
+        assertTrue(notText.getMessage().contains("'BYTES'") && notText.getMessage().contains("FP32"), notText.getMessage());
+        BadRequestException two = assertThrows(BadRequestException.class,
+                () -> textParser.parse(b(textJson("x", "[2]", "[\"a\",\"b\"]")), JSON, null));
+        assertEquals(Problem.WRONG_SHAPE, two.problem());
+        BadRequestException number = assertThrows(BadRequestException.class,
+                () -> textParser.parse(b(textJson("x", "[1]", "[7]")), JSON, null));
+        assertEquals(Problem.WRONG_DATATYPE, number.problem());
+        ModelInferRequest.Builder latin1 = textProto("x");
+        latin1.getInputsBuilder(0).setContents(InferTensorContents.newBuilder()
+                .addBytesContents(com.google.protobuf.ByteString.copyFrom(new byte[]{(byte) 0xe9, 't'})));
+        BadRequestException utf8 = assertThrows(BadRequestException.class, () -> textParser.parseGrpc(latin1.build()));
+        assertEquals(Problem.WRONG_DATATYPE, utf8.problem());
+        assertTrue(utf8.getMessage().contains("UTF-8"), utf8.getMessage());
+        ModelInferRequest shortRaw = textProto("x").addRawInputContents(com.google.protobuf.ByteString.copyFrom(
+                new byte[]{9, 0, 0, 0, 'a'})).build();
+        BadRequestException len = assertThrows(BadRequestException.class, () -> textParser.parseGrpc(shortRaw));
+        assertEquals(Problem.WRONG_SHAPE, len.problem());
+        assertTrue(len.getMessage().contains("9 bytes"), len.getMessage());
+    }
+
     @Test
     void unknownModelNamedInAJsonBody() {
         String body = "{\"id\":\"m\",\"model_name\":\"nope\",\"inputs\":[{\"name\":\"x\",\"shape\":[4],"
