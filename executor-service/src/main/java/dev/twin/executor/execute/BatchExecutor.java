@@ -11,7 +11,6 @@ import dev.twin.executor.weights.WeightStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,44 +32,51 @@ public class BatchExecutor {
     public List<OutputRow> execute(String key, List<InputRow> rows) {
         LoadedModel model = holder.require();
         BatchCheck.check(model, key, rows);
+        // rows grouped by task, so that each head reads one contiguous slice of the features
         Map<String, List<Integer>> byTask = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             byTask.computeIfAbsent(rows.get(i).task(), t -> new ArrayList<>()).add(i);
         }
+        List<Integer> order = new ArrayList<>(rows.size());
+        byTask.values().forEach(order::addAll);
         OutputRow[] out = new OutputRow[rows.size()];
         try (Lease lease = store.lease(key)) {
-            for (Map.Entry<String, List<Integer>> e : byTask.entrySet()) {
-                run(model, lease.params(), e.getKey(), rows, e.getValue(), out);
-            }
+            run(model, lease.params(), rows, order, byTask, out);
         }
         return Arrays.asList(out);
     }
 
-    private static void run(LoadedModel model, Map<String, NDArray> weights, String task, List<InputRow> rows,
-                            List<Integer> idx, OutputRow[] out) {
+    /** One trunk pass over every row (the trunk is the cluster's, whatever the task), then each task's head. */
+    private static void run(LoadedModel model, Map<String, NDArray> weights, List<InputRow> rows, List<Integer> order,
+                            Map<String, List<Integer>> byTask, OutputRow[] out) {
         int dim = model.inputDim();
-        int n = idx.size();
+        int n = order.size();
         float[] x = new float[n * dim];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(rows.get(idx.get(i)).values(), 0, x, i * dim, dim);
+            System.arraycopy(rows.get(order.get(i)).values(), 0, x, i * dim, dim);
         }
-        Map<String, NDArray> params = new HashMap<>(weights);
-        params.putAll(model.head(task));
         NDManager m = weights.values().iterator().next().getManager();
-        float[] logits;
-        int classes;
         // the scope frees every intermediate, whichever manager DJL attached it to
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray in = m.create(x, new Shape(n, dim));
-            NDArray y = model.architecture().logits(params, task, in);
-            classes = Math.toIntExact(y.getShape().get(1));
-            logits = y.toFloatArray();
-        }
-        for (int i = 0; i < n; i++) {
-            float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
-            InputRow r = rows.get(idx.get(i));
-            out[idx.get(i)] = new OutputRow(r.requestId(), r.task(), row, argMax(row));
+            NDArray features = model.architecture().features(weights, m.create(x, new Shape(n, dim)));
+            int start = 0;
+            for (Map.Entry<String, List<Integer>> e : byTask.entrySet()) {
+                List<Integer> idx = e.getValue();
+                Map<String, NDArray> head = model.head(e.getKey());
+                NDArray f = features.get(start + ":" + (start + idx.size()));
+                // logits = f · Wᵀ + b with the task's own head
+                NDArray y = f.matMul(head.get("head." + e.getKey() + ".weight").transpose())
+                        .add(head.get("head." + e.getKey() + ".bias"));
+                int classes = Math.toIntExact(y.getShape().get(1));
+                float[] logits = y.toFloatArray();
+                for (int i = 0; i < idx.size(); i++) {
+                    float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
+                    InputRow r = rows.get(idx.get(i));
+                    out[idx.get(i)] = new OutputRow(r.requestId(), r.task(), row, argMax(row));
+                }
+                start += idx.size();
+            }
         }
     }
 
