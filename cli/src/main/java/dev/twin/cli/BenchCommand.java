@@ -60,7 +60,7 @@ final class BenchCommand implements Runnable {
                 description = "measured test inputs per task (default: ${DEFAULT-VALUE})")
         int perTask;
 
-        @Option(names = "--warmup-per-task", paramLabel = "N", defaultValue = "50",
+        @Option(names = "--warmup-per-task", paramLabel = "N", defaultValue = "100",
                 description = "unmeasured inputs per task sent first (default: ${DEFAULT-VALUE})")
         int warmupPerTask;
 

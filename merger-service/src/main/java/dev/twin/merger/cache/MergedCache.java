@@ -46,23 +46,34 @@ public class MergedCache {
         lru.clear();
     }
 
-    /** A looked-up set and whether it was materialized by this call (then no executor has it yet). */
-    public record Lookup(MergedWeights weights, boolean fresh) {
+    /**
+     * A looked-up set, retained for the caller (close the lookup when done with it), and whether it was materialized
+     * by this call (then no executor has it yet).
+     */
+    public record Lookup(MergedWeights weights, boolean fresh) implements AutoCloseable {
+        @Override
+        public void close() {
+            weights.release();
+        }
     }
 
-    /** θ(w) for the cluster key, from the cache or materialized now. */
+    /** θ(w) for the cluster key, from the cache or materialized now; the caller closes the lookup. */
     public Lookup get(String key, float[] w) {
         boolean[] fresh = {false};
         List<String> evicted = new ArrayList<>();
-        MergedWeights m = lru.get(key, k -> {
-            fresh[0] = true;
-            return materialize(k, w);
-        }, evicted);
-        if (!fresh[0] && !Arrays.equals(m.w(), w)) {
-            LOG.warnf("cluster key '%s' arrived with merge weights %s after %s: re-materializing", key,
-                    Arrays.toString(w), Arrays.toString(m.w()));
-            lru.remove(key);
-            return get(key, w);
+        MergedWeights m;
+        synchronized (lru) { // one lock with the cache's: no eviction between lookup and retain
+            m = lru.get(key, k -> {
+                fresh[0] = true;
+                return materialize(k, w);
+            }, evicted);
+            if (!fresh[0] && !Arrays.equals(m.w(), w)) {
+                LOG.warnf("cluster key '%s' arrived with merge weights %s after %s: re-materializing", key,
+                        Arrays.toString(w), Arrays.toString(m.w()));
+                lru.remove(key);
+                return get(key, w);
+            }
+            m.retain();
         }
         if (!evicted.isEmpty()) {
             LOG.debugf("evicted %s for '%s'", evicted, key);

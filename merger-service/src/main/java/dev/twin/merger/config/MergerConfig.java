@@ -19,6 +19,13 @@ public interface MergerConfig {
     @WithDefault("268435456")
     long cacheBudgetBytes();
 
+    /**
+     * Clusters of one poll processed at once (materialization is serialized; executor calls overlap, so an executor
+     * works while the merger waits on another call).
+     */
+    @WithDefault("4")
+    int parallelClusters();
+
     /** Executor gRPC addresses, host:port. */
     List<String> executors();
 

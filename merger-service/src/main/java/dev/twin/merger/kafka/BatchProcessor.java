@@ -31,13 +31,15 @@ public class BatchProcessor {
         LoadedBundle bundle = holder.require();
         BatchCheck.check(batch, bundle);
         String key = batch.getClusterKey();
-        MergedCache.Lookup merged = cache.get(key, bundle.weights(batch.getMergeWeightsMap()));
         ExecuteRequest.Builder req = ExecuteRequest.newBuilder().setKey(key);
         for (RoutedItem item : batch.getItemsList()) {
             req.addRows(Row.newBuilder().setRequestId(item.getRequestId()).setTask(BatchCheck.taskOf(item, batch))
                     .addAllValues(item.getValuesList()));
         }
-        ExecuteReply reply = executors.execute(req.build(), merged.weights(), merged.fresh()).reply();
+        ExecuteReply reply;
+        try (MergedCache.Lookup merged = cache.get(key, bundle.weights(batch.getMergeWeightsMap()))) {
+            reply = executors.execute(req.build(), merged.weights(), merged.fresh()).reply();
+        }
         if (reply.getResultsCount() != batch.getItemsCount()) {
             throw new IllegalStateException("executor answered " + reply.getResultsCount() + " of "
                     + batch.getItemsCount() + " rows of cluster '" + key + "'");

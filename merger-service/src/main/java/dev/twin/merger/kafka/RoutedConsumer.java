@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.executor.BatchRejectedException;
 import dev.twin.proto.routed.RoutedBatch;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -11,13 +12,18 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -43,12 +49,23 @@ public class RoutedConsumer {
     private final BatchProcessor processor;
     private final MergerConfig config;
     private final MutinyEmitter<byte[]> out;
+    private final ExecutorService workers;
 
     public RoutedConsumer(BatchProcessor processor, MergerConfig config,
                           @Channel("out") MutinyEmitter<byte[]> out) {
         this.processor = processor;
         this.config = config;
         this.out = out;
+        if (config.parallelClusters() < 1) {
+            throw new IllegalArgumentException("twin.merger.parallel-clusters must be at least 1, got "
+                    + config.parallelClusters());
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(config.parallelClusters(), r -> {
+            Thread t = new Thread(r, "twin-cluster-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Incoming("routed")
@@ -67,27 +84,43 @@ public class RoutedConsumer {
                 sends.add(dlq(rec.getKey(), rec.getPayload(), headers, e.getMessage()));
             }
         }
+        List<CompletableFuture<List<Uni<Void>>>> clusters = new ArrayList<>();
         for (List<Parsed> cluster : byCluster.values()) {
-            if (cluster.size() == 1) {
-                sends.addAll(handle(cluster.get(0)));
-                continue;
-            }
-            RoutedBatch.Builder joined = cluster.get(0).batch().toBuilder();
-            for (int i = 1; i < cluster.size(); i++) {
-                joined.addAllItems(cluster.get(i).batch().getItemsList());
-            }
-            try {
-                sends.addAll(results(joined.build(), processWithRetry(joined.build())));
-            } catch (RuntimeException e) {
-                // some record of the cluster is bad (or the executor rejects it): redo them one by one so that only
-                // the guilty record goes to the DLQ, with its own bytes
-                for (Parsed p : cluster) {
-                    sends.addAll(handle(p));
-                }
-            }
+            clusters.add(CompletableFuture.supplyAsync(() -> cluster(cluster), workers));
         }
-        Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+        for (CompletableFuture<List<Uni<Void>>> c : clusters) {
+            sends.addAll(c.join());
+        }
+        if (!sends.isEmpty()) {
+            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+        }
         return polled.ack();
+    }
+
+    /** The records of one cluster: joined into one executor call, or one by one when that fails. */
+    private List<Uni<Void>> cluster(List<Parsed> cluster) {
+        if (cluster.size() == 1) {
+            return handle(cluster.get(0));
+        }
+        RoutedBatch.Builder joined = cluster.get(0).batch().toBuilder();
+        for (int i = 1; i < cluster.size(); i++) {
+            joined.addAllItems(cluster.get(i).batch().getItemsList());
+        }
+        try {
+            return results(joined.build(), processWithRetry(joined.build()));
+        } catch (RuntimeException e) {
+            // some record of the cluster is bad (or the executor rejects it): redo them one by one so that only
+            // the guilty record goes to the DLQ, with its own bytes
+            List<Uni<Void>> sends = new ArrayList<>();
+            for (Parsed p : cluster) {
+                sends.addAll(handle(p));
+            }
+            return sends;
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        workers.shutdown();
     }
 
     /** One record's cluster: its results, or the record in the DLQ with the reason. */
