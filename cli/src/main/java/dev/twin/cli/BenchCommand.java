@@ -105,7 +105,9 @@ final class BenchCommand implements Runnable {
                     false);
             Map<String, TrafficReport> reports = new LinkedHashMap<>();
             for (String s : strategies) {
-                Stack.Options options = Stack.Options.defaults().withRouter("twin.router.grouping.strategy", s);
+                // a slow strategy queues requests for long: synchronous calls wait as long as the traffic may stall
+                Stack.Options options = Stack.Options.defaults().withRouter("twin.router.grouping.strategy", s)
+                        .withRouter("twin.router.sync-timeout-ms", String.valueOf(settings.grpcDeadlineMs()));
                 StackRun.Outcome out = StackRun.run(s, served.dir(), work, options, warmup, traffic, expert, settings,
                         log);
                 reports.put(s, out.report());
