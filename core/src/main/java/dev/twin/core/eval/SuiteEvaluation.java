@@ -55,6 +55,8 @@ public final class SuiteEvaluation {
         long headBytes = 4 * heads.values().stream().mapToLong(WeightSet::numel).sum();
         long oneModelBytes = 4 * baseTrunk.numel() + headBytes;
 
+        // a suite of large models may ask for fewer λ-selection items than the config allows
+        int selection = Math.min(cfg.selectionItems(), suite.selectionItems());
         Map<String, MethodResult> rows = new LinkedHashMap<>();
         try (NDManager manager = DjlRuntime.newManager()) {
             Map<String, Map<String, NDArray>> headNd = new LinkedHashMap<>();
@@ -68,7 +70,7 @@ public final class SuiteEvaluation {
                 TaskData t = tasks.get(i);
                 Map<String, NDArray> expert = Params.toNd(manager, models.experts().get(t.name()));
                 expertAcc.put(t.name(), Evaluation.accuracy(arch, expert, t.name(), t.test(), t.test().n()));
-                expertValAcc.put(t.name(), Evaluation.accuracy(arch, expert, t.name(), t.validation(), cfg.selectionItems()));
+                expertValAcc.put(t.name(), Evaluation.accuracy(arch, expert, t.name(), t.validation(), selection));
             }
             Scoring scoring = new Scoring(arch, tasks, headNd, expertAcc, manager);
             rows.put("pretrained", scoring.staticRow(baseTrunk, oneModelBytes, "θ0 + head t"));
@@ -89,7 +91,7 @@ public final class SuiteEvaluation {
                     default -> base;
                 };
                 StaticMergeSelection.Choice c = StaticMergeSelection.select(method, baseTrunk, expertTrunks, opts,
-                        cfg.lambdaGrid(), arch, tasks, headNd, expertValAcc, cfg.selectionItems(), manager);
+                        cfg.lambdaGrid(), arch, tasks, headNd, expertValAcc, selection, manager);
                 if (method.equals("task-arithmetic")) {
                     taLambda = c.lambda();
                 }
