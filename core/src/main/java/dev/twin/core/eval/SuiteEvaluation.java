@@ -35,6 +35,7 @@ import java.util.Map;
  */
 public final class SuiteEvaluation {
     private static final String HEAD = Architecture.HEAD_REGEX;
+    private static final long CACHE_BYTES = 2L << 30;
 
     private SuiteEvaluation() {
     }
@@ -111,7 +112,7 @@ public final class SuiteEvaluation {
             log.printf("router accuracy on test inputs: %.4f%n", router.accuracy());
             TestStream stream = TestStream.shuffled(tasks, router.weights(), cfg.seed());
             try (Materializer mat = new Materializer(bundle.modules());
-                 MergedCache cache = new MergedCache(mat, 64)) {
+                 MergedCache cache = new MergedCache(mat, cacheEntries(oneModelBytes))) {
                 String shared = String.format("θ* = %s λ=%.1f, svd rank %d", cfg.sharedMethod(), taLambda,
                         rank);
                 record Variant(String row, GroupingStrategy strategy, int batch, String note) {
@@ -138,6 +139,14 @@ public final class SuiteEvaluation {
             return new EvalReport(suite.name(), names, router.accuracy(), bundle.routerOnnx().length, rows,
                     storage.ratioToDense(), seconds);
         }
+    }
+
+    /**
+     * Merged weight sets kept at once: 64, or fewer when 64 models would pass {@link #CACHE_BYTES} (a 22M-parameter
+     * encoder is 91 MB per merged set).
+     */
+    static int cacheEntries(long modelBytes) {
+        return (int) Math.max(1, Math.min(64, CACHE_BYTES / Math.max(1, modelBytes)));
     }
 
     /** Turns accuracies into rows normalized by the experts. */
