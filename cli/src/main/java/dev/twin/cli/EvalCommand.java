@@ -26,7 +26,7 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--suite", required = true, paramLabel = "NAME", description = "synthetic | fashion-mnist-8")
+    @Option(names = "--suite", required = true, paramLabel = "NAME", description = "synthetic | fashion-mnist-8 | text-6 (full fine-tuned MiniLM experts) | text-6-lora (LoRA adapters)")
     String suite;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write the results as JSON (DESIGN.md's schema)")

@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 public final class SuiteBundler {
     public static final int ROUTER_ITEMS_PER_TASK = 1000;
     static final int ROUTER_STEPS_PER_EPOCH = 20;
+    private static final int FEATURE_CHUNK = 256;
 
     private SuiteBundler() {
     }
@@ -106,11 +107,15 @@ public final class SuiteBundler {
             for (int ti = 0; ti < tasks.size(); ti++) {
                 Split v = tasks.get(ti).validation();
                 int n = Math.min(ROUTER_ITEMS_PER_TASK, v.n());
-                try (NDManager scratch = m.newSubManager()) {
-                    float[] x = new float[n * v.dim()];
-                    System.arraycopy(v.x(), 0, x, 0, x.length);
-                    float[] f = arch.features(params, scratch.create(x, new Shape(n, v.dim()))).toFloatArray();
-                    System.arraycopy(f, 0, features, row * d, n * d);
+                // in chunks: a transformer trunk's activations for 1000 rows at once would need gigabytes
+                for (int start = 0; start < n; start += FEATURE_CHUNK) {
+                    int size = Math.min(FEATURE_CHUNK, n - start);
+                    try (NDManager scratch = m.newSubManager()) {
+                        float[] x = new float[size * v.dim()];
+                        System.arraycopy(v.x(), start * v.dim(), x, 0, x.length);
+                        float[] f = arch.features(params, scratch.create(x, new Shape(size, v.dim()))).toFloatArray();
+                        System.arraycopy(f, 0, features, (row + start) * d, size * d);
+                    }
                 }
                 for (int i = 0; i < n; i++) {
                     labels[row + i] = ti;

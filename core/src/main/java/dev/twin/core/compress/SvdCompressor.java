@@ -33,6 +33,11 @@ public final class SvdCompressor implements Compressor {
         int m = v.rows();
         int n = v.cols();
         int r = rank(m, n, o);
+        if (isZero(v)) {
+            // exactly zero (e.g. a tensor no expert changed): its best approximation is 0, stored at rank 1; the
+            // randomized range finder cannot orthonormalize a zero sketch
+            return LowRank.of(v.shape(), new LowRankFactors(m, n, 1, new float[m], new float[1], new float[n]));
+        }
         LowRankFactors f = useExact(m, n)
                 ? Svd.exact(v, r)
                 : Svd.randomized(v, r, OVERSAMPLE, POWER_ITERATIONS, o.seed());
@@ -46,6 +51,15 @@ public final class SvdCompressor implements Compressor {
             return Math.min(o.rank(), k);
         }
         return (int) Math.max(1, Density.keepCount(o.density(), k));
+    }
+
+    private static boolean isZero(FloatTensor v) {
+        for (float x : v.data()) {
+            if (x != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean useExact(int m, int n) {

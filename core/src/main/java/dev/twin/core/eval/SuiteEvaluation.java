@@ -35,6 +35,7 @@ import java.util.Map;
  */
 public final class SuiteEvaluation {
     private static final String HEAD = Architecture.HEAD_REGEX;
+    private static final long CACHE_BYTES = 2L << 30;
 
     private SuiteEvaluation() {
     }
@@ -55,6 +56,8 @@ public final class SuiteEvaluation {
         long headBytes = 4 * heads.values().stream().mapToLong(WeightSet::numel).sum();
         long oneModelBytes = 4 * baseTrunk.numel() + headBytes;
 
+        // a suite of large models may ask for fewer λ-selection items than the config allows
+        int selection = Math.min(cfg.selectionItems(), suite.selectionItems());
         Map<String, MethodResult> rows = new LinkedHashMap<>();
         try (NDManager manager = DjlRuntime.newManager()) {
             Map<String, Map<String, NDArray>> headNd = new LinkedHashMap<>();
@@ -68,7 +71,7 @@ public final class SuiteEvaluation {
                 TaskData t = tasks.get(i);
                 Map<String, NDArray> expert = Params.toNd(manager, models.experts().get(t.name()));
                 expertAcc.put(t.name(), Evaluation.accuracy(arch, expert, t.name(), t.test(), t.test().n()));
-                expertValAcc.put(t.name(), Evaluation.accuracy(arch, expert, t.name(), t.validation(), cfg.selectionItems()));
+                expertValAcc.put(t.name(), Evaluation.accuracy(arch, expert, t.name(), t.validation(), selection));
             }
             Scoring scoring = new Scoring(arch, tasks, headNd, expertAcc, manager);
             rows.put("pretrained", scoring.staticRow(baseTrunk, oneModelBytes, "θ0 + head t"));
@@ -89,7 +92,7 @@ public final class SuiteEvaluation {
                     default -> base;
                 };
                 StaticMergeSelection.Choice c = StaticMergeSelection.select(method, baseTrunk, expertTrunks, opts,
-                        cfg.lambdaGrid(), arch, tasks, headNd, expertValAcc, cfg.selectionItems(), manager);
+                        cfg.lambdaGrid(), arch, tasks, headNd, expertValAcc, selection, manager);
                 if (method.equals("task-arithmetic")) {
                     taLambda = c.lambda();
                 }
@@ -109,7 +112,7 @@ public final class SuiteEvaluation {
             log.printf("router accuracy on test inputs: %.4f%n", router.accuracy());
             TestStream stream = TestStream.shuffled(tasks, router.weights(), cfg.seed());
             try (Materializer mat = new Materializer(bundle.modules());
-                 MergedCache cache = new MergedCache(mat, 64)) {
+                 MergedCache cache = new MergedCache(mat, cacheEntries(oneModelBytes))) {
                 String shared = String.format("θ* = %s λ=%.1f, svd rank %d", cfg.sharedMethod(), taLambda,
                         rank);
                 record Variant(String row, GroupingStrategy strategy, int batch, String note) {
@@ -136,6 +139,14 @@ public final class SuiteEvaluation {
             return new EvalReport(suite.name(), names, router.accuracy(), bundle.routerOnnx().length, rows,
                     storage.ratioToDense(), seconds);
         }
+    }
+
+    /**
+     * Merged weight sets kept at once: 64, or fewer when 64 models would pass {@link #CACHE_BYTES} (a 22M-parameter
+     * encoder is 91 MB per merged set).
+     */
+    static int cacheEntries(long modelBytes) {
+        return (int) Math.max(1, Math.min(64, CACHE_BYTES / Math.max(1, modelBytes)));
     }
 
     /** Turns accuracies into rows normalized by the experts. */

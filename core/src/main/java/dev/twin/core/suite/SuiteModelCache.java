@@ -37,7 +37,7 @@ public final class SuiteModelCache {
             return load(suite, dir);
         }
         log.println("training base and experts of suite '" + suite.name() + "' (cached in " + dir + ")");
-        SuiteModels models = SuiteTrainer.train(suite);
+        SuiteModels models = suite.train(dir, true, log);
         try {
             Files.createDirectories(dir.resolve("experts"));
             SafetensorsWriter.write(dir.resolve("base.safetensors"), models.base(), DType.F32);
@@ -73,7 +73,7 @@ public final class SuiteModelCache {
     }
 
     private static String fingerprintText(TaskSuite suite) {
-        return suite.name() + "\n" + suite.dataVersion() + "\n" + suite.architecture() + "\n" + suite.recipe() + "\n"
+        return suite.name() + "\n" + suite.dataVersion() + "\n" + suite.architecture() + "\n" + suite.trainingVersion() + "\n"
                 + VERSION;
     }
 

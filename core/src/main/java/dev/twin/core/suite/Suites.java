@@ -1,11 +1,14 @@
 package dev.twin.core.suite;
 
+import dev.twin.core.suite.text.DebianPackages;
+import dev.twin.core.suite.text.Text6Suite;
 import java.io.PrintStream;
 import java.util.List;
 
 /** The registry of task suites by name. */
 public final class Suites {
-    public static final List<String> NAMES = List.of(SyntheticSuite.NAME, FashionMnist8Suite.NAME);
+    public static final List<String> NAMES = List.of(SyntheticSuite.NAME, FashionMnist8Suite.NAME, Text6Suite.NAME,
+            Text6Suite.LORA_NAME);
 
     private Suites() {
     }
@@ -16,6 +19,16 @@ public final class Suites {
      * caller's decision).
      */
     public static TaskSuite byName(String name, DataLocator locator) {
+        return byName(name, locator, System.err);
+    }
+
+    /** Same, logging what the text suites load (packages, tokenization) on {@code log}. */
+    public static TaskSuite byName(String name, DataLocator locator, PrintStream log) {
+        for (Text6Suite.Experts e : Text6Suite.Experts.values()) {
+            if (e.suiteName().equals(name)) {
+                return Text6Suite.load(e, new DebianPackages(log), log);
+            }
+        }
         if (SyntheticSuite.NAME.equals(name)) {
             return new SyntheticSuite();
         }
@@ -40,6 +53,6 @@ public final class Suites {
                     + SyntheticSuite.NAME + "'. Get the real data with: " + DataLocator.installCommand());
             return new SyntheticSuite();
         }
-        return byName(name, locator);
+        return byName(name, locator, log);
     }
 }

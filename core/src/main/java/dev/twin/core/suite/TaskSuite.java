@@ -1,6 +1,8 @@
 package dev.twin.core.suite;
 
 import dev.twin.core.model.ArchitectureSpec;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 
 /** A family of classification tasks over one input space, with the architecture and recipe to train on it. */
@@ -29,6 +31,25 @@ public interface TaskSuite {
 
     default int twinRank() {
         return 16;
+    }
+
+    /**
+     * Trains the base and experts (called by {@link SuiteModelCache} on a miss; {@code cacheDir} is the cache entry's
+     * directory, where a suite may keep artifacts of its own such as adapters). Default: {@link SuiteTrainer} with
+     * {@link #recipe()}.
+     */
+    default SuiteModels train(Path cacheDir, boolean progress, PrintStream log) {
+        return SuiteTrainer.train(this, progress);
+    }
+
+    /** What decides how training runs, for the trained-model cache key. Default: the recipe. */
+    default String trainingVersion() {
+        return String.valueOf(recipe());
+    }
+
+    /** Validation items per task that select λ of the static merges in an evaluation (at most). */
+    default int selectionItems() {
+        return 1000;
     }
 
     /** The task called name, or a clear error listing the known ones. */

@@ -244,4 +244,15 @@ class CompressorsTest {
                 new float[] {1, 1, 0, 1});
         assertArrayEquals(new float[] {2, 0, 6, 6, 5, 3}, l.toDense().data(), 0f);
     }
+
+    @Test
+    void svdOfAnExactlyZeroTensorIsZero() {
+        // large enough for the randomized path, whose QR cannot orthonormalize a zero sketch
+        FloatTensor zero = FloatTensor.zeros(new int[] {600, 300});
+        CompressedTensor c = new SvdCompressor().compress(zero, new CompressOptions(16, null, 0));
+        assertInstanceOf(LowRank.class, c);
+        for (float v : c.toDense().data()) {
+            assertEquals(0f, v);
+        }
+    }
 }

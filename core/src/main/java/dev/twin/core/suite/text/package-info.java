@@ -20,5 +20,12 @@
  * 1433) and {@code .so} pages (13) are skipped; sections with fewer than 20 described pages are dropped (1, 6, 8);
  * man-section: 2 = 176/47/39, 3 = 391/93/96, 4 = 20/3/6, 5 = 22/5/5, 7 = 74/22/24 (1023 distinct of 1080 pages).</li>
  * </ul>
+ *
+ * <p>The suites built on it: {@link dev.twin.core.suite.text.Text6Suite} ({@code text-6}: full fine-tunes;
+ * {@code text-6-lora}: PEFT LoRA adapters) tokenizes the texts for all-MiniLM-L6-v2 to L = 48 tokens
+ * (rows [ids | mask]); {@link dev.twin.core.suite.text.TextExpertTrainer} trains the experts by LP-FT from the
+ * pretrained encoder ({@link dev.twin.core.suite.text.TextRecipe}): a linear probe, then AdamW on the encoder
+ * (word embeddings frozen) or on LoRA factors only; LoRA adapters are written in PEFT's format and read back over
+ * the base checkpoint, so the merged experts are exactly the adapters on disk.
  */
 package dev.twin.core.suite.text;
