@@ -1,10 +1,12 @@
 package dev.twin.core.bundle;
 
 /** File names inside a bundle directory. */
-final class BundleFiles {
+public final class BundleFiles {
     static final String MANIFEST = "manifest.json";
     static final String SHARED = "shared.safetensors";
     static final String ROUTER = "router.onnx";
+    /** A text model's tokenizer (Hugging Face tokenizer.json): servers tokenize requests with it. */
+    public static final String TOKENIZER = "tokenizer.json";
 
     private BundleFiles() {
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +74,21 @@ public final class BundleWriter {
         return manifest;
     }
 
+    /** Adds (or replaces) the tokenizer of a text model's bundle and re-hashes. */
+    public static BundleManifest addTokenizer(Path dir, Path tokenizerJson) {
+        Bundle b = Bundle.load(dir);
+        try {
+            Files.copy(tokenizerJson, dir.resolve(BundleFiles.TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot copy tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+        BundleManifest old = b.manifest();
+        BundleManifest manifest = old.withRouter(old.router(), old.storage(), hashes(dir, old.taskNames(),
+                old.router() != null));
+        writeManifest(dir, manifest);
+        return manifest;
+    }
+
     static StorageReport storage(Modularized m, long routerBytes) {
         long shared = 4L * m.shared().numel();
         Map<String, Long> experts = new LinkedHashMap<>();
@@ -105,6 +121,9 @@ public final class BundleWriter {
         }
         if (router) {
             names.add(BundleFiles.ROUTER);
+        }
+        if (Files.isRegularFile(dir.resolve(BundleFiles.TOKENIZER))) {
+            names.add(BundleFiles.TOKENIZER);
         }
         for (String n : names) {
             files.put(n, Sha256.of(dir.resolve(n)));

@@ -70,6 +70,7 @@ public final class SuiteBundler {
         BundleManifest.RouterSpec routerSpec = new BundleManifest.RouterSpec(BundleFiles.ROUTER, recipe.temperature(),
                 router.heldOutAccuracy(), onnx.length);
         BundleWriter.write(dir, m, suite.architecture(), shared, compression, onnx, routerSpec);
+        suite.tokenizer().ifPresent(t -> BundleWriter.addTokenizer(dir, t));
         return Bundle.load(dir);
     }
 

@@ -29,6 +29,11 @@ public interface TaskSuite {
      */
     String dataVersion();
 
+    /** The tokenizer.json of a text suite (its rows are token ids), shipped in its bundles; empty otherwise. */
+    default java.util.Optional<Path> tokenizer() {
+        return java.util.Optional.empty();
+    }
+
     default int twinRank() {
         return 16;
     }

@@ -2,6 +2,7 @@ package dev.twin.router.route;
 
 import dev.twin.core.bert.BertTokenizer;
 import dev.twin.core.bundle.Bundle;
+import dev.twin.core.bundle.BundleFiles;
 import dev.twin.core.group.GroupingStrategies;
 import dev.twin.core.group.GroupingStrategy;
 import dev.twin.core.model.Bert;
@@ -22,7 +23,7 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
                            double temperature, RequestParser parser, BatchRouter batchRouter,
                            BertTokenizer tokenizer) implements AutoCloseable {
     /** A text bundle ("bert") carries the tokenizer its inputs were made with. */
-    public static final String TOKENIZER_FILE = "tokenizer.json";
+    public static final String TOKENIZER_FILE = BundleFiles.TOKENIZER;
 
     public static LoadedRouter load(RouterConfig config) {
         Bundle b = Bundle.load(config.bundle());

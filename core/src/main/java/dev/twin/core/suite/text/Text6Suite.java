@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * text-6: the six tasks of {@link Text6Corpora} over all-MiniLM-L6-v2 ("bert", imported by {@link MiniLm}), texts
@@ -59,9 +60,11 @@ public final class Text6Suite implements TaskSuite {
     private final List<TaskData> tasks;
     private final List<TextTaskData> texts;
     private final String dataVersion;
+    private final Path tokenizerJson;
 
     private Text6Suite(Experts experts, BertConfig config, Path baseDir, int length, List<TaskData> tasks,
-                       List<TextTaskData> texts, String dataVersion) {
+                       List<TextTaskData> texts, String dataVersion, Path tokenizerJson) {
+        this.tokenizerJson = tokenizerJson;
         this.experts = experts;
         this.config = config;
         this.baseDir = baseDir;
@@ -103,7 +106,8 @@ public final class Text6Suite implements TaskSuite {
         }
         String version = corporaVersion + "; L=" + length + ", train<=" + trainItems + ", test<=" + testItems
                 + ", tokenizer " + tokenizerJson.getFileName();
-        return new Text6Suite(experts, BertCheckpoint.config(baseDir), baseDir, length, tasks, kept, version);
+        return new Text6Suite(experts, BertCheckpoint.config(baseDir), baseDir, length, tasks, kept, version,
+                tokenizerJson);
     }
 
     /** [n, 2L] rows: the L token ids, then the L mask values. */
@@ -154,6 +158,12 @@ public final class Text6Suite implements TaskSuite {
     /** The texts behind {@link #tasks()} (same cuts, same order). */
     public List<TextTaskData> texts() {
         return texts;
+    }
+
+    /** The tokenizer of the rows: its bundle carries it, so that a server tokenizes requests the same way. */
+    @Override
+    public Optional<Path> tokenizer() {
+        return Optional.of(tokenizerJson);
     }
 
     @Override
