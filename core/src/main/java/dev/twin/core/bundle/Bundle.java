@@ -64,6 +64,9 @@ public record Bundle(Path dir, BundleManifest manifest, Modularized modules, byt
                 throw new BundleException(dir.resolve(BundleFiles.ROUTER) + ": cannot read: " + e.getMessage());
             }
         }
+        if (m.files().containsKey(BundleFiles.TOKENIZER)) {
+            verify(dir, m, BundleFiles.TOKENIZER); // read by the servers of a text model
+        }
         return new Bundle(dir, m, new Modularized(m.taskNames(), shared, exclusive, heads), router);
     }
 

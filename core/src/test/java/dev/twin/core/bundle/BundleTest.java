@@ -99,6 +99,20 @@ class BundleTest {
     }
 
     @Test
+    void aTextModelsTokenizerTravelsInTheBundleHashed() throws Exception {
+        BundleManifest before = write(new byte[]{1, 2, 3});
+        Path tok = Files.writeString(dir.resolveSibling(dir.getFileName() + "-tokenizer.json"), "{\"model\":{}}");
+        BundleManifest m = BundleWriter.addTokenizer(dir, tok);
+        assertEquals("{\"model\":{}}", Files.readString(dir.resolve(BundleFiles.TOKENIZER)));
+        assertEquals(Sha256.of(tok), m.files().get("tokenizer.json"));
+        assertEquals(before.router(), m.router());
+        assertEquals(before.storage(), m.storage());
+        Files.writeString(dir.resolve(BundleFiles.TOKENIZER), "{\"model\":[]}");
+        BundleException e = assertThrows(BundleException.class, () -> Bundle.load(dir));
+        assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());
+    }
+
+    @Test
     void aChangedByteFailsTheSha256CheckNamingTheFile() throws Exception {
         write(null);
         Path f = dir.resolve("experts/b.safetensors");
