@@ -49,6 +49,14 @@ public final class OfflineReference {
      */
     public static Map<String, Integer> bundle(Bundle bundle, GroupingStrategy strategy, double temperature,
                                               List<TrafficItem> items) {
+        Map<String, Integer> out = new HashMap<>();
+        bundleLogits(bundle, strategy, temperature, items).forEach((id, l) -> out.put(id, argMax(l)));
+        return out;
+    }
+
+    /** The logits behind {@link #bundle}: each item's task head applied to its group's θ(w). */
+    public static Map<String, float[]> bundleLogits(Bundle bundle, GroupingStrategy strategy, double temperature,
+                                                    List<TrafficItem> items) {
         Architecture arch = Architectures.create(bundle.manifest().architecture());
         List<String> tasks = bundle.manifest().taskNames();
         Map<String, List<TrafficItem>> byGroup = new LinkedHashMap<>();
@@ -62,7 +70,7 @@ public final class OfflineReference {
                 groupWeights.put(g.key(), g.weights());
             }
         }
-        Map<String, Integer> out = new HashMap<>();
+        Map<String, float[]> out = new HashMap<>();
         try (Materializer mat = new Materializer(bundle.modules())) {
             for (Map.Entry<String, List<TrafficItem>> g : byGroup.entrySet()) {
                 try (NDManager m = mat.newSubManager()) {
@@ -71,7 +79,11 @@ public final class OfflineReference {
                         // θ(w) with the task's own head, as the executor runs it
                         Map<String, NDArray> params = new HashMap<>(merged);
                         params.putAll(Params.toNd(m, bundle.modules().heads().get(t.getKey())));
-                        putAll(out, t.getValue(), predict(arch, params, t.getKey(), t.getValue()));
+                        List<TrafficItem> group = t.getValue();
+                        float[][] logits = logits(arch, params, t.getKey(), group);
+                        for (int i = 0; i < group.size(); i++) {
+                            out.put(group.get(i).id(), logits[i]);
+                        }
                     }
                 }
             }
@@ -86,6 +98,38 @@ public final class OfflineReference {
             System.arraycopy(items.get(i).input(), 0, x, i * dim, dim);
         }
         return Evaluation.predict(arch, params, task, x, dim, 0, items.size());
+    }
+
+    private static float[][] logits(Architecture arch, Map<String, NDArray> params, String task,
+                                    List<TrafficItem> items) {
+        int dim = items.get(0).input().length;
+        float[] x = new float[items.size() * dim];
+        for (int i = 0; i < items.size(); i++) {
+            System.arraycopy(items.get(i).input(), 0, x, i * dim, dim);
+        }
+        NDManager m = params.values().iterator().next().getManager();
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray y = arch.logits(params, task, m.create(x, new ai.djl.ndarray.types.Shape(items.size(), dim)));
+            int classes = Math.toIntExact(y.getShape().get(1));
+            float[] flat = y.toFloatArray();
+            float[][] out = new float[items.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+            }
+            return out;
+        }
+    }
+
+    /** Index of the largest logit, the lower index on a tie (as the executor answers). */
+    static int argMax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private static Map<String, List<TrafficItem>> byTask(List<TrafficItem> items) {
