@@ -92,33 +92,22 @@ public final class OfflineReference {
     }
 
     private static int[] predict(Architecture arch, Map<String, NDArray> params, String task, List<TrafficItem> items) {
+        return Evaluation.predict(arch, params, task, rows(items), items.get(0).input().length, 0, items.size());
+    }
+
+    /** The items' inputs as one flat [n, dim] array. */
+    private static float[] rows(List<TrafficItem> items) {
         int dim = items.get(0).input().length;
         float[] x = new float[items.size() * dim];
         for (int i = 0; i < items.size(); i++) {
             System.arraycopy(items.get(i).input(), 0, x, i * dim, dim);
         }
-        return Evaluation.predict(arch, params, task, x, dim, 0, items.size());
+        return x;
     }
 
     private static float[][] logits(Architecture arch, Map<String, NDArray> params, String task,
                                     List<TrafficItem> items) {
-        int dim = items.get(0).input().length;
-        float[] x = new float[items.size() * dim];
-        for (int i = 0; i < items.size(); i++) {
-            System.arraycopy(items.get(i).input(), 0, x, i * dim, dim);
-        }
-        NDManager m = params.values().iterator().next().getManager();
-        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray y = arch.logits(params, task, m.create(x, new ai.djl.ndarray.types.Shape(items.size(), dim)));
-            int classes = Math.toIntExact(y.getShape().get(1));
-            float[] flat = y.toFloatArray();
-            float[][] out = new float[items.size()][];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
-            }
-            return out;
-        }
+        return Evaluation.logits(arch, params, task, rows(items), items.get(0).input().length, 0, items.size());
     }
 
     /** Index of the largest logit, the lower index on a tie (as the executor answers). */

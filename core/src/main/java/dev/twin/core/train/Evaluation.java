@@ -57,6 +57,28 @@ public final class Evaluation {
         }
     }
 
+    /** Logits of head {@code task} for rows [from, from + n) of a flat [*, dim] input, one array per row. */
+    public static float[][] logits(Architecture arch, Map<String, NDArray> params, String task, float[] x, int dim,
+                                   int from, int n) {
+        float[][] out = new float[n][];
+        NDManager m = params.values().iterator().next().getManager();
+        for (int start = 0; start < n; start += BATCH) {
+            int size = Math.min(BATCH, n - start);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray in = m.create(FloatBuffer.wrap(x, (from + start) * dim, size * dim).slice(),
+                        new Shape(size, dim));
+                NDArray y = arch.logits(params, task, in);
+                int classes = Math.toIntExact(y.getShape().get(1));
+                float[] flat = y.toFloatArray();
+                for (int i = 0; i < size; i++) {
+                    out[start + i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Arg-max class of head {@code task} for rows [from, from + n) of a flat [*, dim] input. */
     public static int[] predict(Architecture arch, Map<String, NDArray> params, String task, float[] x, int dim,
                                 int from, int n) {

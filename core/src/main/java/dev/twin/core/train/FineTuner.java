@@ -10,7 +10,6 @@ import dev.twin.core.model.Architecture;
 import dev.twin.core.runtime.Progress;
 import dev.twin.core.suite.Split;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
@@ -76,7 +75,7 @@ public final class FineTuner {
                 for (int b = 0; b < batches; b++) {
                     int start = b * config.batch();
                     int size = Math.min(config.batch(), data.n() - start);
-                    fill(data, order, start, size, classes, xb, yb);
+                    OneHotBatch.fill(data, order, start, size, classes, xb, yb);
                     double lr = config.lrAt(epoch * batches + b, total);
                     lossSum += step(arch, params, view, opt, lr, task, manager, xb, yb, size, dim, classes) * size;
                     if (bar != null) {
@@ -91,16 +90,6 @@ public final class FineTuner {
             }
         }
         return epochLoss;
-    }
-
-    private static void fill(Split data, int[] order, int start, int size, int classes, float[] xb, float[] yb) {
-        int dim = data.dim();
-        Arrays.fill(yb, 0, size * classes, 0f);
-        for (int i = 0; i < size; i++) {
-            int r = order[start + i];
-            System.arraycopy(data.x(), r * dim, xb, i * dim, dim);
-            yb[i * classes + data.y()[r]] = 1f;
-        }
     }
 
     private static double step(Architecture arch, Map<String, NDArray> params,

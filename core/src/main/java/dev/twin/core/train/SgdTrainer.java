@@ -14,7 +14,6 @@ import dev.twin.core.suite.Split;
 import dev.twin.core.tensor.WeightSet;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +115,7 @@ public final class SgdTrainer {
                 for (int b = 0; b < batches; b++) {
                     int start = b * config.batch();
                     int size = Math.min(config.batch(), data.n() - start);
-                    fill(data, order, start, size, classes, xb, yb);
+                    OneHotBatch.fill(data, order, start, size, classes, xb, yb);
                     lossSum += step(arch, params, names, velocity, task, manager, xb, yb, size, dim, classes) * size;
                     if (bar != null) {
                         bar.step();
@@ -143,17 +142,6 @@ public final class SgdTrainer {
             d *= s;
         }
         return d;
-    }
-
-    // Copies the rows order[start..start+size) into xb and their one-hot labels into yb.
-    private static void fill(Split data, int[] order, int start, int size, int classes, float[] xb, float[] yb) {
-        int dim = data.dim();
-        Arrays.fill(yb, 0, size * classes, 0f);
-        for (int i = 0; i < size; i++) {
-            int r = order[start + i];
-            System.arraycopy(data.x(), r * dim, xb, i * dim, dim);
-            yb[i * classes + data.y()[r]] = 1f;
-        }
     }
 
     // One update; returns the batch's mean loss.

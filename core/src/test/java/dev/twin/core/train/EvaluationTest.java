@@ -48,6 +48,26 @@ class EvaluationTest {
     }
 
     @Test
+    void logitsMatchHandComputationAcrossBatches() {
+        // the rows above: logits [7.5, −14], [0, 1], [0.5, 0]; repeated past one inference batch of 1024
+        float[] rows = {1f, 2f, 2f, 0f, -1f, 0.5f};
+        float[][] expected = {{7.5f, -14f}, {0f, 1f}, {0.5f, 0f}};
+        int copies = 400;
+        float[] x = new float[rows.length * copies];
+        for (int c = 0; c < copies; c++) {
+            System.arraycopy(rows, 0, x, c * rows.length, rows.length);
+        }
+        try (ai.djl.ndarray.NDManager m = dev.twin.core.runtime.DjlRuntime.newManager()) {
+            float[][] out = Evaluation.logits(TINY, dev.twin.core.model.Params.toNd(m, weights()), "t", x, 2, 3,
+                    3 * copies - 3); // from row 3: skips the first copy
+            assertEquals(3 * copies - 3, out.length);
+            for (int i = 0; i < out.length; i++) {
+                assertArrayEquals(expected[i % 3], out[i], 1e-6f, "row " + i);
+            }
+        }
+    }
+
+    @Test
     void emptySplitAndMissingHeadAreErrors() {
         Split empty = new Split(new float[0], new int[0], 0, 2);
         assertThrows(IllegalArgumentException.class, () -> Evaluation.accuracy(TINY, weights(), "t", empty));
