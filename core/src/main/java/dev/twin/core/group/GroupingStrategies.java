@@ -8,8 +8,8 @@ public final class GroupingStrategies {
     public static final String TOP1 = "top1";
     public static final List<String> NAMES = List.of(PerRequest.NAME, GroupKMeans.NAME, Lattice.NAME, TOP1);
     /** Every name {@link #create} accepts: {@link #NAMES} plus the serving baseline {@value SharedOnly#NAME}. */
-    public static final List<String> SERVING_NAMES = List.of(PerRequest.NAME, GroupKMeans.NAME, Lattice.NAME, TOP1,
-            SharedOnly.NAME);
+    public static final List<String> SERVING_NAMES = List.of(Exact.NAME, PerRequest.NAME, GroupKMeans.NAME,
+            Lattice.NAME, TOP1, SharedOnly.NAME);
 
     private GroupingStrategies() {
     }
@@ -26,6 +26,7 @@ public final class GroupingStrategies {
             throw new IllegalArgumentException("grouping strategy name is null; known: " + SERVING_NAMES);
         }
         return switch (name) {
+            case Exact.NAME -> new Exact();
             case PerRequest.NAME -> new PerRequest();
             case GroupKMeans.NAME -> new GroupKMeans(k, seed);
             case Lattice.NAME -> new Lattice(topK, q);

@@ -17,6 +17,14 @@ public interface GroupingStrategy {
     }
 
     /**
+     * True when every row must be computed with its own w (factored execution, {@link Exact}); the groups are then
+     * transport units, not materializations.
+     */
+    default boolean perRowWeights() {
+        return false;
+    }
+
+    /**
      * Groups a batch. {@code weights[i]} is the softmax weight vector w of input i (length T, finite, non-negative);
      * all vectors have the same length. An empty batch gives no groups.
      */
