@@ -93,6 +93,8 @@ public final class CrossCheck {
                             + ", which is none of the services");
                     continue;
                 }
+                svc.strayKeys().forEach(k -> problems.add(svc.module() + ": application.properties sets " + k
+                        + ", which its @ConfigMapping does not declare"));
                 Map<String, String> env = env(w, c);
                 envByWorkload.put(w.name(), env);
                 settings(w, c, svc, env);

@@ -21,6 +21,14 @@ public final class ConfigMappings {
     private ConfigMappings() {
     }
 
+    public static String prefix(String source, String where) {
+        Matcher pm = PREFIX.matcher(stripComments(source));
+        if (!pm.find()) {
+            throw new IllegalArgumentException(where + ": @ConfigMapping without a prefix");
+        }
+        return pm.group(1);
+    }
+
     public static Map<String, String> keys(String source, String where) {
         String src = stripComments(source);
         Matcher pm = PREFIX.matcher(src);

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * src/main/resources/application.properties and the keys of its @ConfigMapping interfaces (ConfigMappings), and its
  * pom (for the extensions it uses).
  */
-public record ServiceConfig(String module, Map<String, String> properties, Set<String> keys, String pom) {
+public record ServiceConfig(String module, Map<String, String> properties, Set<String> keys, Set<String> strayKeys, String pom) {
 
     private static final Pattern REF = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
 
@@ -36,24 +36,36 @@ public record ServiceConfig(String module, Map<String, String> properties, Set<S
                     properties.put(k, p.getProperty(k));
                 }
             }
-            Set<String> keys = new TreeSet<>(properties.keySet());
             Map<String, String> defaults = new LinkedHashMap<>();
+            Set<String> prefixes = new TreeSet<>();
             try (Stream<Path> files = Files.walk(dir.resolve("src/main/java"))) {
                 for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     String src = Files.readString(f);
                     if (src.contains("@ConfigMapping(")) {
+                        prefixes.add(ConfigMappings.prefix(src, f.toString()));
                         defaults.putAll(ConfigMappings.keys(src, f.toString()));
                     }
                 }
             }
-            keys.addAll(defaults.keySet());
+            // under a mapping's prefix only the mapping's keys exist; a property there that it lacks is stray
+            Set<String> keys = new TreeSet<>(defaults.keySet());
+            Set<String> stray = new TreeSet<>();
+            for (String k : properties.keySet()) {
+                boolean mapped = prefixes.stream().anyMatch(pre -> k.startsWith(pre + "."));
+                if (!mapped) {
+                    keys.add(k);
+                } else if (!defaults.containsKey(k) && defaults.keySet().stream()
+                        .noneMatch(d -> d.endsWith(".*") && k.startsWith(d.substring(0, d.length() - 1)))) {
+                    stray.add(k);
+                }
+            }
             // a mapping default counts as the value when application.properties does not set the key
             defaults.forEach((k, v) -> {
                 if (v != null) {
                     properties.putIfAbsent(k, v);
                 }
             });
-            return new ServiceConfig(module, properties, keys, Files.readString(dir.resolve("pom.xml")));
+            return new ServiceConfig(module, properties, keys, stray, Files.readString(dir.resolve("pom.xml")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
