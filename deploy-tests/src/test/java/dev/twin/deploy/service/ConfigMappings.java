@@ -87,7 +87,8 @@ public final class ConfigMappings {
             } else if (c == '}') {
                 depth--;
                 if (depth == 1) {
-                    out.append(';');
+                    // a closed body: "x() {}" of a default method is then no "x();" key
+                    out.append("{}");
                 }
             } else if (depth == 1) {
                 out.append(c);

@@ -25,6 +25,9 @@ class ConfigMappingsTest {
                     @WithName("renamed") @WithDefault("3") int original();
                     Optional<Inner> inner();
                     Map<String, String> labels();
+                    default boolean derived() { return url().isEmpty(); }
+                    enum Mode { A, B }
+                    @WithDefault("A") Mode mode();
                     interface Inner {
                         /* block comment long maxWaitMs(); */
                         @WithDefault("10") long maxWaitMs();
@@ -39,6 +42,7 @@ class ConfigMappingsTest {
         expected.put("a.b.inner.max-wait-ms", "10");
         expected.put("a.b.inner.top-k", null);
         expected.put("a.b.labels.*", null);
+        expected.put("a.b.mode", "A");
         assertEquals(expected, ConfigMappings.keys(src, "inline"));
         assertEquals("a.b", ConfigMappings.prefix(src, "inline"));
     }
