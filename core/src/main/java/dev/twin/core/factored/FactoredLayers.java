@@ -36,14 +36,14 @@ final class FactoredLayers implements Layers {
         long out = y.getShape().get(1);
         long k = rowsPerExample(module, rows);
         // y = x·W_baseᵀ + b_base + Σt wt·(x·v̂tᵀ) + Σt wt·b̂t, the last two per example
-        NDArray y3 = y.reshape(batch, k, out);
         if (weight != null) {
-            y3 = y3.add(weight.linearDelta(x, w, batch, k));
+            y = y.add(weight.linearDelta(x, w, batch, k));
         }
         if (bias != null) {
-            y3 = y3.add(bias.rowDelta(w).reshape(batch, 1, out));
+            NDArray b = bias.rowDelta(w); // [B, out]
+            y = k == 1 ? y.add(b) : y.reshape(batch, k, out).add(b.reshape(batch, 1, out)).reshape(rows, out);
         }
-        return y3.reshape(rows, out);
+        return y;
     }
 
     @Override

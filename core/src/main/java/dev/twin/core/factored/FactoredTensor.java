@@ -138,20 +138,25 @@ final class FactoredTensor {
 
     /**
      * Σt wt·(x·v̂tᵀ) for x [B·k, n] with k rows per example: ((x·V) ⊙ (w⊗S)[example])·Uᵀ plus the dense stack's
-     * Σt wt·(x·Dtᵀ); [B, k, m].
+     * Σt wt·(x·Dtᵀ); [B·k, m].
      */
     NDArray linearDelta(NDArray x, NDArray w, long batch, long k) {
         requireMatrix(2, "a linear layer");
+        // one row per example (mlp, cnn) needs no reshapes: each reshape is one more native call per layer
+        boolean flat = k == 1;
         NDArray d = null;
         if (u != null) {
             long r = u.getShape().get(1);
-            NDArray z = Linear.linear(x, vt).singletonOrThrow().reshape(batch, k, r)
-                    .mul(w.matMul(selection).reshape(batch, 1, r)); // (x·V) ⊙ (w⊗S)
-            d = Linear.linear(z.reshape(batch * k, r), u).singletonOrThrow().reshape(batch, k, m); // ·Uᵀ
+            NDArray z = Linear.linear(x, vt).singletonOrThrow(); // x·V
+            NDArray coef = w.matMul(selection); // w ⊗ S
+            z = flat ? z.mul(coef) : z.reshape(batch, k, r).mul(coef.reshape(batch, 1, r)).reshape(batch * k, r);
+            d = Linear.linear(z, u).singletonOrThrow(); // ·Uᵀ
         }
         if (dense != null) {
-            NDArray z = Linear.linear(x, dense).singletonOrThrow().reshape(batch, k, tasks, m)
-                    .mul(w.reshape(batch, 1, tasks, 1)).sum(new int[] {2}); // Σt wt·x·Dtᵀ
+            NDArray z = Linear.linear(x, dense).singletonOrThrow(); // [B·k, T·m]: x·Dtᵀ for every t
+            z = flat ? z.reshape(batch, tasks, m).mul(w.reshape(batch, tasks, 1)).sum(new int[] {1})
+                    : z.reshape(batch, k, tasks, m).mul(w.reshape(batch, 1, tasks, 1)).sum(new int[] {2})
+                    .reshape(batch * k, m); // Σt wt·x·Dtᵀ
             d = d == null ? z : d.add(z);
         }
         return d;
