@@ -137,6 +137,11 @@ public final class FactoredExperts implements AutoCloseable {
         }
     }
 
+    /** Arrays held on this object's manager (tests check that a forward pass adds none). */
+    int residentArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -136,6 +136,25 @@ class FactoredExactnessTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void aForwardPassLeavesNothingOnTheExpertsManager(Architecture arch, String method, CompressOptions co) {
+        Modularized m = modularize(arch, method, co);
+        float[] x = inputs(arch, new SplittableRandom(9));
+        float[] w = new float[ROWS * TASKS.size()];
+        java.util.Arrays.fill(w, 0.3f);
+        try (FactoredExperts fx = new FactoredExperts(m)) {
+            int before = fx.residentArrays();
+            // no NDScope: every intermediate must land on the caller's manager, which closes them
+            try (NDManager batch = DjlRuntime.newManager()) {
+                arch.features(fx.layers(batch.create(w, new Shape(ROWS, TASKS.size()))),
+                        batch.create(x, new Shape(ROWS, x.length / ROWS))).toFloatArray();
+                arch.features(fx.shared(), batch.create(x, new Shape(ROWS, x.length / ROWS))).toFloatArray();
+            }
+            assertEquals(before, fx.residentArrays(), "arrays left on the experts' manager");
+        }
+    }
+
     /** θ0 = a fresh trunk and heads; expert t = θ0 + noise on every tensor (embeddings and norms included). */
     static Modularized modularize(Architecture arch, String method, CompressOptions co) {
         WeightSet base = arch.initTrunk(1);
