@@ -6,6 +6,7 @@
  *
  * <p>Cost per row on top of θ*: ΣR·(m+n) MACs per low-rank [m, n] tensor (two GEMMs and a scale), T·n per rank-1
  * tensor, and T·m·n per dense or sparse expert tensor (kept as a dense stack). Measured on fashion-mnist-8 (mlp
- * 784→512→256, T = 8, rank 16, batch 64): 1.3–2× the time of the θ* forward; one materialization costs 100× more.
+ * 784→512→256, T = 8, rank 16, batch 64, loaded machine): 1.3–2.6× the time of the θ* forward, while materializing θ(w)
+ * for one row costs over 100× a factored row.
  */
 package dev.twin.core.factored;
