@@ -17,9 +17,10 @@ import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Streams a traffic plan into a running stack: Kafka items as records on the requests topic (protobuf with raw
- * contents by default, or JSON), gRPC items as ModelInfer calls with raw contents, each channel with a bounded number of requests in flight (a closed loop, so latencies measure
- * the stack rather than a client-side queue). Every result on the results topic counts, whichever channel sent the
- * request: a gRPC call that timed out is still answered once its result is written.
+ * contents by default, or JSON), gRPC items as ModelInfer calls with raw contents, each channel with a bounded
+ * number of requests in flight (a closed loop, so latencies measure the stack rather than a client-side queue).
+ * Every result on the results topic counts, whichever channel sent the request: a gRPC call that timed out is still
+ * answered once its result is written.
  */
 public final class TrafficRun {
     /**

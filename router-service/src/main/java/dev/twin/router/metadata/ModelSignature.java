@@ -19,11 +19,16 @@ public record ModelSignature(List<Tensor> inputs, List<Tensor> outputs) {
     }
 
     public static ModelSignature of(LoadedRouter router) {
+        return of(router.inputShape(), router.text());
+    }
+
+    /** The signature of a bundle with this input shape; {@code text}: it reads text (a "bert" bundle). */
+    public static ModelSignature of(List<Integer> inputShape, boolean text) {
         List<Long> rows = new ArrayList<>();
         rows.add(-1L);
-        router.inputShape().forEach(d -> rows.add((long) d));
+        inputShape.forEach(d -> rows.add((long) d));
         List<Tensor> inputs = new ArrayList<>();
-        if (router.text()) {
+        if (text) {
             inputs.add(new Tensor(TEXT_INPUT, "BYTES", List.of(1L)));
         }
         inputs.add(new Tensor(FP32_INPUT, "FP32", List.copyOf(rows)));

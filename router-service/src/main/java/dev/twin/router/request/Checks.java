@@ -131,7 +131,7 @@ final class Checks {
         if (values != expected) {
             throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": input has " + values
                     + " values, the model takes " + spec.inputSize() + (rows == 1 ? "" : " per row, " + expected
-                    + " for " + rows + " rows"));
+                    + " for the " + rows + " rows of its shape"));
         }
     }
 

@@ -28,9 +28,12 @@ public record RequestSpec(String modelName, List<String> tasks, int inputSize, i
         this(modelName, tasks, inputSize, maxPayloadBytes, taskRequired, text, DEFAULT_REPLY_TO);
     }
 
-    /** The results topic itself or any topic named "{@code resultsTopic}.something". */
+    /**
+     * The results topic itself or any topic named "{@code resultsTopic}.something". Kafka topic names hold only
+     * [a-zA-Z0-9._-], so escaping the dots makes the name a literal (and the pattern readable in error messages).
+     */
     public static Pattern replyToFor(String resultsTopic) {
-        return Pattern.compile(Pattern.quote(resultsTopic) + "(\\..+)?");
+        return Pattern.compile(resultsTopic.replace(".", "\\.") + "(\\..+)?");
     }
 
     public RequestSpec {

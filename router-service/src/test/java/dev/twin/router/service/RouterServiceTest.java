@@ -316,7 +316,8 @@ class RouterServiceTest {
         badValue.put("bad-raw", oneRow.toBuilder().setInputs(0, oneRow.getInputs(0).toBuilder().clearShape()
                 .addShape(2).addShape(x.length)).build().toByteArray());
         badType.put("bad-raw", PB);
-        reason.put("bad-raw", "the model takes " + x.length + " per row, " + 2 * x.length + " for 2 rows");
+        reason.put("bad-raw", "the model takes " + x.length + " per row, " + 2 * x.length
+                + " for the 2 rows of its shape");
 
         try (KafkaProducer<byte[], byte[]> p = Topics.producer()) {
             p.send(Topics.record("twin.requests", "good-1", jsonRequest("good-1", null, x)
