@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twin.cli.stack.DefaultBundle;
 import dev.twin.cli.stack.Stack;
 import dev.twin.cli.traffic.OfflineReference;
+import dev.twin.cli.traffic.RequestEncoding;
 import dev.twin.cli.traffic.StackRun;
 import dev.twin.cli.traffic.TrafficItem;
 import dev.twin.cli.traffic.TrafficPlan;
 import dev.twin.cli.traffic.TrafficReport;
 import dev.twin.cli.traffic.TrafficRun;
 import dev.twin.core.bundle.Bundle;
+import dev.twin.core.group.Exact;
+import dev.twin.core.group.GroupingStrategies;
 import dev.twin.core.model.Architectures;
 import dev.twin.core.runtime.TwinPaths;
 import dev.twin.core.suite.SuiteModelCache;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start the stack (as twin up) on the fashion-mnist-8 bundle (built if missing; the synthetic "
                 + "suite when the data is absent), stream a shuffled mix of test inputs of every task, half through "
-                + "Kafka and half through gRPC, print the summary and stop everything.")
+                + "Kafka and half through gRPC, print the summary (it names the grouping strategy) and stop "
+                + "everything.")
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,6 +46,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "7", description = "shuffle seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--strategy", paramLabel = "S", defaultValue = Exact.NAME,
+            description = "grouping strategy of the router: exact (each request its own merge weights, computed "
+                    + "factored), lattice, group, top1, per-request or static (default: ${DEFAULT-VALUE})")
+    String strategy;
+
+    @Option(names = "--kafka-encoding", paramLabel = "E", defaultValue = "PROTOBUF",
+            description = "encoding of the Kafka requests: PROTOBUF (raw FP32 contents) or JSON (default: "
+                    + "${DEFAULT-VALUE})")
+    RequestEncoding kafkaEncoding;
+
     @Option(names = "--workdir", paramLabel = "DIR",
             description = "broker data, logs and pids of the demo's stack (default: ~/.cache/twin/demo)")
     Path workDir;
@@ -50,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         if (perTask < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--per-task must be positive, got " + perTask);
+        }
+        if (!GroupingStrategies.SERVING_NAMES.contains(strategy)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown strategy '" + strategy + "' (known: "
+                    + GroupingStrategies.SERVING_NAMES + ")");
         }
         PrintStream log = new PrintStream(System.err, true);
         DefaultBundle.Served served = DefaultBundle.forDemo(log);
@@ -61,8 +79,9 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Integer> expert = OfflineReference.experts(Architectures.create(bundle.manifest().architecture()),
                 SuiteModelCache.loadOrTrain(suite, log).experts(), plan);
         Path work = workDir != null ? workDir : TwinPaths.cacheDir().resolve("demo");
-        StackRun.Outcome out = StackRun.run("demo (" + suite.name() + ")", served.dir(), work, Stack.Options.defaults(),
-                List.of(), plan, expert, TrafficRun.Settings.defaults(), log);
+        Stack.Options options = Stack.Options.defaults().withRouter("twin.router.grouping.strategy", strategy);
+        StackRun.Outcome out = StackRun.run("demo (" + suite.name() + ", strategy " + strategy + ")", served.dir(), work,
+                options, List.of(), plan, expert, TrafficRun.Settings.defaults().withKafkaEncoding(kafkaEncoding), log);
         TrafficReport report = out.report();
         spec.commandLine().getOut().print(report.console());
         spec.commandLine().getOut().flush();

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * Predictions for traffic computed in this process with the engine alone, no services: a dense expert per task (the
  * "fine-tuned" reference of normalized scores), or a bundle served offline with a batch-independent grouping strategy
- * (per-request, lattice, top1, static) — what the stack must reproduce.
+ * (exact, per-request, lattice, top1, static) — what the stack must reproduce. Exact and per-request both give each
+ * item θ(w) of its own w; here it is materialized per item (the stack computes it factored).
  */
 public final class OfflineReference {
     private OfflineReference() {
@@ -66,8 +67,10 @@ public final class OfflineReference {
                 float[] w = router == null ? new float[tasks.size()]
                         : RouterSession.softmax(router.logits(item.input(), 1)[0], temperature);
                 Group g = strategy.assign(new float[][]{w}).get(0);
-                byGroup.computeIfAbsent(g.key(), k -> new java.util.ArrayList<>()).add(item);
-                groupWeights.put(g.key(), g.weights());
+                // "exact" names no shared weight set: each item is served with its own w (θ(w) materialized here)
+                String key = strategy.perRowWeights() ? g.key() + "/" + item.id() : g.key();
+                byGroup.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(item);
+                groupWeights.put(key, strategy.perRowWeights() ? w : g.weights());
             }
         }
         Map<String, float[]> out = new HashMap<>();

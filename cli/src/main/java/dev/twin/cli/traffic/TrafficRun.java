@@ -16,16 +16,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
- * Streams a traffic plan into a running stack: Kafka items as JSON records on the requests topic, gRPC items as
- * ModelInfer calls, each channel with a bounded number of requests in flight (a closed loop, so latencies measure
- * the stack rather than a client-side queue). Every result on the results topic counts, whichever channel sent the
- * request: a gRPC call that timed out is still answered once its result is written.
+ * Streams a traffic plan into a running stack: Kafka items as records on the requests topic (protobuf with raw
+ * contents by default, or JSON), gRPC items as ModelInfer calls with raw contents, each channel with a bounded
+ * number of requests in flight (a closed loop, so latencies measure the stack rather than a client-side queue).
+ * Every result on the results topic counts, whichever channel sent the request: a gRPC call that timed out is still
+ * answered once its result is written.
  */
 public final class TrafficRun {
-    /** Requests in flight per channel, the longest wait without any progress, the gRPC deadline, a progress bar. */
-    public record Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress) {
+    /**
+     * Requests in flight per channel, the longest wait without any progress, the gRPC deadline, a progress bar, and
+     * the encoding of Kafka requests.
+     */
+    public record Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress,
+                           RequestEncoding kafkaEncoding) {
+        /** Kafka requests as protobuf with raw contents. */
+        public Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress) {
+            this(inFlight, stallTimeout, grpcDeadlineMs, progress, RequestEncoding.PROTOBUF);
+        }
+
         public static Settings defaults() {
             return new Settings(64, Duration.ofSeconds(90), 30_000, true);
+        }
+
+        public Settings withKafkaEncoding(RequestEncoding encoding) {
+            return new Settings(inFlight, stallTimeout, grpcDeadlineMs, progress, encoding);
         }
     }
 
@@ -113,7 +127,8 @@ public final class TrafficRun {
                 }
                 sent.put(item.id(), System.nanoTime());
                 if (item.channel() == Channel.KAFKA) {
-                    kafka.send(item.id(), OipMessages.json(item), OipMessages.JSON, Map.of());
+                    kafka.send(item.id(), OipMessages.request(item, model, s.kafkaEncoding()),
+                            s.kafkaEncoding().contentType(), Map.of());
                 } else {
                     grpc.infer(OipMessages.proto(item, model), s.grpcDeadlineMs(),
                             r -> onAnswer.accept(OipMessages.fromProto(r, System.nanoTime())),

@@ -63,8 +63,8 @@ class TrafficTest {
                 + "{\"flip\":0.75,\"rot90\":0.25},\"cluster_key\":\"q4:2=3,5=1\"},\"outputs\":[{\"name\":\"logits\","
                 + "\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[0.1,2.5,-1]},{\"name\":\"predicted\","
                 + "\"datatype\":\"INT64\",\"shape\":[1],\"data\":[1]}]}";
-        assertEquals(new Answer("r7", 1, "flip", "q4:2=3,5=1", 99),
-                OipMessages.fromJson(json.getBytes(StandardCharsets.UTF_8), 99));
+        assertEquals(new Answer("r7", List.of(1), "flip", "q4:2=3,5=1", List.of(Map.of("flip", 0.75f, "rot90", 0.25f)),
+                99), OipMessages.fromJson(json.getBytes(StandardCharsets.UTF_8), 99));
         ModelInferResponse pb = ModelInferResponse.newBuilder().setId("r8")
                 .putParameters("task", InferParameter.newBuilder().setStringParam("coarse").build())
                 .putParameters("cluster_key", InferParameter.newBuilder().setStringParam("static").build())
@@ -72,9 +72,35 @@ class TrafficTest {
                         .addShape(1).setContents(InferTensorContents.newBuilder().addInt64Contents(3)))
                 .build();
         assertEquals(new Answer("r8", 3, "coarse", "static", 5), OipMessages.fromProto(pb, 5));
+        assertEquals(3, OipMessages.fromProto(pb, 5).predicted());
         assertThrows(IllegalArgumentException.class,
                 () -> OipMessages.fromJson("{\"id\":\"x\",\"outputs\":[]}".getBytes(StandardCharsets.UTF_8), 0));
         assertThrows(IllegalArgumentException.class, () -> OipMessages.fromJson("nope".getBytes(), 0));
+    }
+
+    @Test
+    void answersOfNRowsKeepEachRowsClassAndRouterWeights() {
+        // the merger's shape for a request [2, d]: logits [2, C], predicted [2], router_weights a list per row
+        String json = "{\"model_name\":\"twin\",\"id\":\"b1\",\"parameters\":{\"task\":\"flip\",\"router_weights\":"
+                + "[{\"a\":0.5,\"b\":0.5},{\"a\":1.0,\"b\":0.0}],\"cluster_key\":\"exact\"},\"outputs\":[{\"name\":"
+                + "\"logits\",\"datatype\":\"FP32\",\"shape\":[2,2],\"data\":[0,1,3,2]},{\"name\":\"predicted\","
+                + "\"datatype\":\"INT64\",\"shape\":[2],\"data\":[1,0]}]}";
+        Answer a = OipMessages.fromJson(json.getBytes(StandardCharsets.UTF_8), 7);
+        assertEquals(List.of(1, 0), a.predictions());
+        assertEquals(2, a.rows());
+        assertEquals(List.of(Map.of("a", 0.5f, "b", 0.5f), Map.of("a", 1f, "b", 0f)), a.routerWeights());
+        ModelInferResponse pb = ModelInferResponse.newBuilder().setId("b2")
+                .putParameters("task", InferParameter.newBuilder().setStringParam("flip").build())
+                .putParameters("cluster_key", InferParameter.newBuilder().setStringParam("exact").build())
+                .putParameters("router_weights", InferParameter.newBuilder()
+                        .setStringParam("[{\"a\":0.25,\"b\":0.75},{\"a\":0.5,\"b\":0.5}]").build())
+                .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName("predicted").setDatatype("INT64")
+                        .addShape(2).setContents(InferTensorContents.newBuilder().addInt64Contents(4)
+                                .addInt64Contents(2)))
+                .build();
+        Answer p = OipMessages.fromProto(pb, 1);
+        assertEquals(List.of(4, 2), p.predictions());
+        assertEquals(List.of(Map.of("a", 0.25f, "b", 0.75f), Map.of("a", 0.5f, "b", 0.5f)), p.routerWeights());
     }
 
     @Test
@@ -90,8 +116,20 @@ class TrafficTest {
         var pb = OipMessages.proto(item, "twin");
         assertEquals("twin", pb.getModelName());
         assertEquals("noise", pb.getParametersOrThrow("task").getStringParam());
-        assertEquals(List.of(0.5f, -2f, 3f), pb.getInputs(0).getContents().getFp32ContentsList());
+        // raw contents: little-endian FP32, 4 bytes per value, nothing in fp32_contents
+        assertEquals(0, pb.getInputs(0).getContents().getFp32ContentsCount());
+        java.nio.FloatBuffer raw = pb.getRawInputContents(0).asReadOnlyByteBuffer()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] back = new float[raw.remaining()];
+        raw.get(back);
+        assertArrayEquals(new float[]{0.5f, -2f, 3f}, back);
+        assertEquals(12, pb.getRawInputContents(0).size());
         assertEquals(List.of(1L, 3L), pb.getInputs(0).getShapeList());
+        // Kafka records: protobuf by default, JSON on request
+        assertEquals(pb, dev.twin.proto.inference.ModelInferRequest.parseFrom(
+                OipMessages.request(item, "twin", RequestEncoding.PROTOBUF)));
+        assertEquals("application/x-protobuf", TrafficRun.Settings.defaults().kafkaEncoding().contentType());
+        assertEquals(j, new ObjectMapper().readTree(OipMessages.request(item, "twin", RequestEncoding.JSON)));
     }
 
     @Test

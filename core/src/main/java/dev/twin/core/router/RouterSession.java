@@ -49,12 +49,21 @@ public final class RouterSession implements AutoCloseable {
     }
 
     public static RouterSession load(byte[] onnx) {
+        return load(onnx, 0);
+    }
+
+    /**
+     * A session whose ONNX Runtime intra-op pool has {@code intraOpThreads} threads (0: ONNX Runtime's default, one
+     * per core). With an explicit count, idle pool threads do not spin, so a small router leaves the cores to the
+     * services beside it.
+     */
+    public static RouterSession load(byte[] onnx, int intraOpThreads) {
         if (onnx == null || onnx.length == 0) {
             throw new IllegalArgumentException("router model bytes are empty");
         }
         try {
             OrtEnvironment env = environment();
-            return open(env.createSession(onnx, options()), "(in memory)");
+            return open(env.createSession(onnx, options(intraOpThreads)), "(in memory)");
         } catch (OrtException e) {
             throw new IllegalArgumentException("cannot load router model (in memory): " + e.getMessage(), e);
         }
@@ -69,7 +78,7 @@ public final class RouterSession implements AutoCloseable {
         }
         try {
             OrtEnvironment env = environment();
-            return open(env.createSession(bytes, options()), path.toString());
+            return open(env.createSession(bytes, options(0)), path.toString());
         } catch (OrtException e) {
             throw new IllegalArgumentException("cannot load router model " + path + ": " + e.getMessage(), e);
         }
@@ -100,9 +109,16 @@ public final class RouterSession implements AutoCloseable {
         }
     }
 
-    private static OrtSession.SessionOptions options() throws OrtException {
+    private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("ONNX Runtime intra-op threads must be >= 0, got " + intraOpThreads);
+        }
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (intraOpThreads > 0) {
+            o.setIntraOpNumThreads(intraOpThreads);
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
         return o;
     }
 

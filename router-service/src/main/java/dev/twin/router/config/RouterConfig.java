@@ -3,7 +3,9 @@ package dev.twin.router.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /** Settings of the router ({@code twin.router.*}, each overridable by environment, e.g. TWIN_ROUTER_BUNDLE). */
 @ConfigMapping(prefix = "twin.router")
@@ -33,6 +35,15 @@ public interface RouterConfig {
     @WithDefault("1048576")
     int maxPayloadBytes();
 
+    /**
+     * Topics a Kafka request's reply-to header may name (a Java regex over the whole name); absent: the results
+     * topic or a topic below it ("twin.results" or "twin.results.*"). Others go to the DLQ.
+     */
+    Optional<String> replyToPattern();
+
+    /** ONNX Runtime intra-op threads of the router; absent: half the cores (at least 1), the rest serve Kafka/gRPC. */
+    OptionalInt onnxThreads();
+
     /** Kafka topic names (DESIGN.md defaults). */
     interface Topics {
         @WithDefault("twin.requests")
@@ -48,7 +59,10 @@ public interface RouterConfig {
         String dlq();
     }
 
-    /** Micro-batching: a batch closes when it holds max-size requests or its first one waited max-wait-ms. */
+    /**
+     * Micro-batching: a batch closes as soon as the stage after it is idle (no router call or publish pending), or
+     * when it holds max-size rows, or when its first request waited max-wait-ms.
+     */
     interface Batch {
         @WithDefault("64")
         int maxSize();
@@ -59,7 +73,8 @@ public interface RouterConfig {
 
     /** The grouping strategy (core's GroupingStrategies) and its parameters. */
     interface Grouping {
-        @WithDefault("lattice")
+        /** "exact" (each row its own w, factored), "lattice", "group", "top1", "per-request" or "static". */
+        @WithDefault("exact")
         String strategy();
 
         /** Groups per batch for "group". */

@@ -14,6 +14,7 @@ import dev.twin.proto.inference.ServerMetadataResponse;
 import dev.twin.proto.inference.ServerReadyRequest;
 import dev.twin.proto.inference.ServerReadyResponse;
 import dev.twin.router.config.RouterConfig;
+import dev.twin.router.metadata.ModelSignature;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
 import dev.twin.router.route.LoadedRouter;
@@ -66,15 +67,12 @@ public class InferenceGrpcService implements GRPCInferenceService {
     public Uni<ModelMetadataResponse> modelMetadata(ModelMetadataRequest request) {
         return Uni.createFrom().item(() -> {
             knownModel(request.getName());
-            LoadedRouter r = ready();
-            ModelMetadataResponse.TensorMetadata.Builder in = ModelMetadataResponse.TensorMetadata.newBuilder()
-                    .setName("input").setDatatype("FP32");
-            r.inputShape().forEach(d -> in.addShape(d));
-            return ModelMetadataResponse.newBuilder().setName(config.modelName()).setPlatform("twin-merging")
-                    .addInputs(in)
-                    .addOutputs(ModelMetadataResponse.TensorMetadata.newBuilder().setName("output")
-                            .setDatatype("FP32").addShape(-1))
-                    .build();
+            ModelSignature sig = ModelSignature.of(ready());
+            ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(config.modelName())
+                    .addVersions("1").setPlatform("twin-merging");
+            sig.inputs().forEach(t -> b.addInputs(tensor(t)));
+            sig.outputs().forEach(t -> b.addOutputs(tensor(t)));
+            return b.build();
         });
     }
 
@@ -99,6 +97,11 @@ public class InferenceGrpcService implements GRPCInferenceService {
                     }
                 })
                 .onFailure().transform(InferenceGrpcService::toStatus);
+    }
+
+    private static ModelMetadataResponse.TensorMetadata tensor(ModelSignature.Tensor t) {
+        return ModelMetadataResponse.TensorMetadata.newBuilder().setName(t.name()).setDatatype(t.datatype())
+                .addAllShape(t.shape()).build();
     }
 
     private LoadedRouter ready() {

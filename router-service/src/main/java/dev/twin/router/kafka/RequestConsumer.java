@@ -5,6 +5,7 @@ import dev.twin.router.request.InferenceRequest;
 import dev.twin.router.route.RouterHolder;
 import dev.twin.router.route.RoutingPipeline;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -35,9 +36,15 @@ public class RequestConsumer {
         this.dlq = dlq;
     }
 
-    // returns at once so that records keep flowing into the batcher; the ack follows when the batch is published
+    // returns at once so that records keep flowing into the batcher; parsing runs on a worker thread (not the event
+    // loop) and the ack follows when the batch is published
     @Incoming("requests")
     public CompletionStage<Void> consume(Message<byte[]> message) {
+        Infrastructure.getDefaultWorkerPool().execute(() -> handle(message));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private void handle(Message<byte[]> message) {
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         Headers headers = meta == null ? null : meta.getHeaders();
         byte[] key = meta == null ? null : (byte[]) meta.getKey();
@@ -47,11 +54,11 @@ public class RequestConsumer {
             request = holder.require().parser().parse(value, header(headers, CONTENT_TYPE), header(headers, REPLY_TO));
         } catch (BadRequestException e) {
             reject(message, key, value, headers, e.getMessage());
-            return CompletableFuture.completedFuture(null);
+            return;
         } catch (RuntimeException e) {
             // not ready or an unexpected failure: the record is kept (DLQ) rather than lost
             reject(message, key, value, headers, "router could not read the request: " + e.getMessage());
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         pipeline.submit(request).whenComplete((v, err) -> {
             if (err == null) {
@@ -61,7 +68,6 @@ public class RequestConsumer {
                 reject(message, key, value, headers, "routing failed: " + err.getMessage());
             }
         });
-        return CompletableFuture.completedFuture(null);
     }
 
     private void reject(Message<byte[]> message, byte[] key, byte[] value, Headers headers, String reason) {

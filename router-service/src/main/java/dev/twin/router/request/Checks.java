@@ -1,6 +1,8 @@
 package dev.twin.router.request;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
+import java.util.UUID;
 
 /** Checks shared by both encodings: id, model name, task, datatype, shape, finiteness, size. */
 final class Checks {
@@ -17,9 +19,16 @@ final class Checks {
         }
     }
 
-    static String id(String id) {
+    /**
+     * The request's id. A Kafka request must bring one (its result is correlated by it); a synchronous REST/gRPC
+     * call without one gets a fresh UUID, which its response carries.
+     */
+    static String id(String id, boolean required) {
         if (id == null || id.isBlank()) {
-            throw new BadRequestException(Problem.MISSING_ID, "request has no 'id' (needed to correlate its result)");
+            if (required) {
+                throw new BadRequestException(Problem.MISSING_ID, "request has no 'id' (needed to correlate its result)");
+            }
+            return UUID.randomUUID().toString();
         }
         return id;
     }
@@ -83,37 +92,68 @@ final class Checks {
         }
     }
 
-    /** The shape must hold exactly the bundle's input size (any positive dims, e.g. [784], [1,784], [1,28,28]). */
-    static void shape(RequestSpec spec, List<Long> shape, String id) {
+    /**
+     * Rows of an FP32 input of this shape: 1 when the shape holds exactly the bundle's input size (any positive dims,
+     * e.g. [784], [1,784], [1,28,28]); N for a batch [N, ...] whose other dims hold the input size ([N,784],
+     * [N,28,28]).
+     */
+    static int rows(RequestSpec spec, List<Long> shape, String id) {
         long n = 1;
-        for (long d : shape) {
+        long tail = 1;
+        for (int i = 0; i < shape.size(); i++) {
+            long d = shape.get(i);
             if (d < 1) {
                 throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": shape " + shape
                         + " has a non-positive dimension");
             }
-            n *= d;
-            if (n > Integer.MAX_VALUE) {
-                break;
-            }
+            n = Math.min(n * d, Integer.MAX_VALUE + 1L);
+            tail = i == 0 ? 1 : Math.min(tail * d, Integer.MAX_VALUE + 1L);
         }
-        if (shape.isEmpty() || n != spec.inputSize()) {
-            throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": shape " + shape + " holds " + n
-                    + " values, the model takes " + spec.inputSize());
+        if (!shape.isEmpty() && n == spec.inputSize()) {
+            return 1;
+        }
+        if (shape.size() >= 2 && tail == spec.inputSize() && n <= Integer.MAX_VALUE) {
+            return Math.toIntExact(shape.get(0));
+        }
+        throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": shape " + shape + " holds "
+                + (n > Integer.MAX_VALUE ? "too many" : String.valueOf(n)) + " values, the model takes "
+                + spec.inputSize() + " per row (shape [" + spec.inputSize() + "] or a batch [N, " + spec.inputSize()
+                + "])");
+    }
+
+    static void length(RequestSpec spec, long values, String id) {
+        length(spec, values, 1, id);
+    }
+
+    /** The data must hold exactly rows × input size values. */
+    static void length(RequestSpec spec, long values, int rows, String id) {
+        long expected = (long) rows * spec.inputSize();
+        if (values != expected) {
+            throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": input has " + values
+                    + " values, the model takes " + spec.inputSize() + (rows == 1 ? "" : " per row, " + expected
+                    + " for the " + rows + " rows of its shape"));
         }
     }
 
-    static void length(RequestSpec spec, int values, String id) {
-        if (values != spec.inputSize()) {
-            throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": input has " + values
-                    + " values, the model takes " + spec.inputSize());
+    /** {@code firstBad}: index of the first non-finite value or -1. */
+    static void finite(int firstBad, float value, String id) {
+        if (firstBad >= 0) {
+            throw new BadRequestException(Problem.NOT_FINITE, "request " + id + ": input value " + firstBad + " is "
+                    + value + " (values must be finite FP32)");
+        }
+    }
+
+    static void finite(ByteString block, String id) {
+        int bad = Fp32.firstNonFinite(block);
+        if (bad >= 0) {
+            finite(bad, Fp32.view(block).get(bad), id);
         }
     }
 
     static void finite(float[] x, String id) {
         for (int i = 0; i < x.length; i++) {
             if (!Float.isFinite(x[i])) {
-                throw new BadRequestException(Problem.NOT_FINITE, "request " + id + ": input value " + i + " is "
-                        + x[i] + " (values must be finite FP32)");
+                finite(i, x[i], id);
             }
         }
     }

@@ -1,14 +1,20 @@
 package dev.twin.router.request;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.twin.proto.inference.InferParameter;
 import dev.twin.proto.inference.ModelInferRequest;
 import dev.twin.proto.routed.Encoding;
+import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
-/** Parses and validates an OIP {@code ModelInferRequest} (protobuf). */
+/**
+ * Parses and validates an OIP {@code ModelInferRequest} (protobuf). {@code raw_input_contents} is the preferred
+ * form: its bytes already are the little-endian float32 block the routed batch carries, so they are only checked
+ * (length, finiteness), never copied; a Kafka record is parsed with aliasing so that the block stays a view of the
+ * record's value.
+ */
 final class ProtoRequests {
     private ProtoRequests() {
     }
@@ -17,17 +23,24 @@ final class ProtoRequests {
         Checks.size(spec, body.length);
         ModelInferRequest msg;
         try {
-            msg = ModelInferRequest.parseFrom(body);
+            // bytes fields alias the record's value: the raw contents are not copied (the value is never written)
+            CodedInputStream in = CodedInputStream.newInstance(body);
+            in.enableAliasing(true);
+            msg = ModelInferRequest.parseFrom(in);
+            in.checkLastTagWas(0);
         } catch (InvalidProtocolBufferException e) {
             throw new BadRequestException(Problem.NOT_PROTOBUF, "body is not a protobuf ModelInferRequest: "
                     + e.getMessage());
+        } catch (IOException e) {
+            throw new BadRequestException(Problem.NOT_PROTOBUF, "body is not a protobuf ModelInferRequest: "
+                    + e.getMessage());
         }
-        return validate(spec, msg, replyTo);
+        return validate(spec, msg, replyTo, true);
     }
 
-    static InferenceRequest validate(RequestSpec spec, ModelInferRequest msg, String replyTo) {
+    static InferenceRequest validate(RequestSpec spec, ModelInferRequest msg, String replyTo, boolean idRequired) {
         Checks.size(spec, msg.getSerializedSize());
-        String id = Checks.id(msg.getId());
+        String id = Checks.id(msg.getId(), idRequired);
         Checks.model(spec, msg.getModelName(), id);
         InferParameter taskParam = msg.getParametersMap().get("task");
         if (taskParam != null
@@ -38,23 +51,27 @@ final class ProtoRequests {
         String task = Checks.task(spec, taskParam == null ? null : taskParam.getStringParam(), id);
         Checks.inputCount(msg.getInputsCount(), id);
         ModelInferRequest.InferInputTensor t = msg.getInputs(0);
-        float[] x;
         if (Checks.datatypeOrText(spec, t.getDatatype(), id)) {
             Checks.textShape(t.getShapeList(), id);
-            x = Checks.text(spec, text(msg, id), id);
-        } else if (msg.getRawInputContentsCount() > 0) {
-            Checks.shape(spec, t.getShapeList(), id);
-            x = raw(spec, msg, id);
+            float[] x = Checks.text(spec, text(msg, id), id);
+            Checks.finite(x, id);
+            return new InferenceRequest(id, task, 1, Fp32.encode(x), Encoding.PROTOBUF, replyTo);
+        }
+        int rows = Checks.rows(spec, t.getShapeList(), id);
+        ByteString block;
+        if (msg.getRawInputContentsCount() > 0) {
+            block = raw(spec, msg, rows, id);
+            Checks.finite(block, id);
         } else {
-            Checks.shape(spec, t.getShapeList(), id);
-            Checks.length(spec, t.getContents().getFp32ContentsCount(), id);
-            x = new float[spec.inputSize()];
+            Checks.length(spec, t.getContents().getFp32ContentsCount(), rows, id);
+            float[] x = new float[t.getContents().getFp32ContentsCount()];
             for (int i = 0; i < x.length; i++) {
                 x[i] = t.getContents().getFp32Contents(i);
             }
+            Checks.finite(x, id);
+            block = Fp32.encode(x);
         }
-        Checks.finite(x, id);
-        return new InferenceRequest(id, task, x, Encoding.PROTOBUF, replyTo);
+        return new InferenceRequest(id, task, rows, block, Encoding.PROTOBUF, replyTo);
     }
 
     /**
@@ -88,8 +105,8 @@ final class ProtoRequests {
         return bytes.toStringUtf8();
     }
 
-    /** raw_input_contents[0]: little-endian FP32, 4 bytes per value. */
-    private static float[] raw(RequestSpec spec, ModelInferRequest msg, String id) {
+    /** raw_input_contents[0]: little-endian FP32, 4 bytes per value, rows × input size of them (kept as is). */
+    private static ByteString raw(RequestSpec spec, ModelInferRequest msg, int rows, String id) {
         if (msg.getRawInputContentsCount() != 1 || msg.getInputs(0).getContents().getFp32ContentsCount() > 0) {
             throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id
                     + ": give the input either as 1 raw_input_contents entry or as fp32_contents, not both");
@@ -99,10 +116,7 @@ final class ProtoRequests {
             throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": raw input of " + raw.size()
                     + " bytes is not a whole number of FP32 values");
         }
-        Checks.length(spec, raw.size() / Float.BYTES, id);
-        FloatBuffer fb = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[] x = new float[spec.inputSize()];
-        fb.get(x);
-        return x;
+        Checks.length(spec, raw.size() / Float.BYTES, rows, id);
+        return raw;
     }
 }

@@ -1,12 +1,14 @@
 package dev.twin.router.rest;
 
 import dev.twin.router.config.RouterConfig;
+import dev.twin.router.metadata.ModelSignature;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
 import dev.twin.router.route.LoadedRouter;
 import dev.twin.router.route.RouterHolder;
 import dev.twin.router.sync.ResultTimeoutException;
 import dev.twin.router.sync.SyncInference;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -66,18 +68,25 @@ public class InferenceResource {
             return error(503, "router not ready: " + holder.status());
         }
         LoadedRouter r = holder.require();
+        ModelSignature sig = ModelSignature.of(r);
         return Response.ok(Map.of(
                 "name", model,
                 "versions", List.of("1"),
                 "platform", "twin-merging",
-                "inputs", List.of(Map.of("name", "input", "datatype", "FP32", "shape", r.inputShape())),
-                "outputs", List.of(Map.of("name", "output", "datatype", "FP32", "shape", List.of(-1))),
+                "inputs", sig.inputs().stream().map(InferenceResource::tensor).toList(),
+                "outputs", sig.outputs().stream().map(InferenceResource::tensor).toList(),
                 "parameters", Map.of("tasks", r.tasks()))).build();
     }
 
+    private static Map<String, Object> tensor(ModelSignature.Tensor t) {
+        return Map.of("name", t.name(), "datatype", t.datatype(), "shape", t.shape());
+    }
+
+    // parsing (a JSON body of hundreds of numbers) runs on a worker thread, not on the event loop
     @POST
     @Path("models/{model}/infer")
     @Consumes(MediaType.WILDCARD)
+    @Blocking
     public Uni<Response> infer(@PathParam("model") String model, byte[] body) {
         if (!holder.ready()) {
             return Uni.createFrom().item(error(503, "router not ready: " + holder.status()));

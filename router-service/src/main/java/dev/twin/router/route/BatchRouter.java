@@ -1,18 +1,26 @@
 package dev.twin.router.route;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.twin.core.group.Group;
 import dev.twin.core.group.GroupingStrategy;
 import dev.twin.core.router.RouterSession;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
+import dev.twin.router.request.Fp32;
 import dev.twin.router.request.InferenceRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Routes one micro-batch: logits of all rows in one router call, w = softmax(logits / temperature) per row, the
- * grouping strategy's groups, and one {@link RoutedBatch} per group (cluster key = group key). A strategy that
- * ignores the weights ("static") skips the router call.
+ * grouping strategy's groups, and one {@link RoutedBatch} per group carrying its rows as one little-endian float32
+ * block. A strategy that ignores the weights ("static") skips the router call. For "exact" every row keeps its own w
+ * ({@code row_weights}); a grouped strategy groups requests, and a request of several rows by the mean of its rows'
+ * w (its rows stay together, answered as one response).
  */
 public final class BatchRouter {
     private final LogitScorer scorer;
@@ -30,42 +38,104 @@ public final class BatchRouter {
         this.strategy = strategy;
     }
 
+    /**
+     * Whether the batches' cluster key names no merged weight set ("exact", "static"): their records need no
+     * partition affinity and are spread over partitions instead of all landing on one key.
+     */
+    public boolean spreadsKeys() {
+        return strategy.perRowWeights() || !strategy.usesRouter();
+    }
+
     public List<RoutedBatch> route(List<InferenceRequest> batch) {
         if (batch.isEmpty()) {
             return List.of();
         }
         int n = batch.size();
+        int t = tasks.size();
         if (!strategy.usesRouter()) {
-            return groups(batch, strategy.assign(new float[n][tasks.size()]));
+            return batches(batch, strategy.assign(new float[n][t]), null);
         }
-        float[] x = new float[n * inputSize];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(batch.get(i).input(), 0, x, i * inputSize, inputSize);
+        int rows = 0;
+        for (InferenceRequest r : batch) {
+            rows += r.rowCount();
         }
-        float[][] logits = scorer.logits(x, n);
-        if (logits.length != n) {
-            throw new IllegalStateException("router returned " + logits.length + " logit rows for " + n + " inputs");
+        float[] x = new float[rows * inputSize];
+        FloatBuffer into = FloatBuffer.wrap(x);
+        for (InferenceRequest r : batch) {
+            into.put(Fp32.view(r.rows()));
         }
-        float[][] w = new float[n][];
-        for (int i = 0; i < n; i++) {
-            if (logits[i].length != tasks.size()) {
-                throw new IllegalStateException("router returned " + logits[i].length + " logits for " + tasks.size()
+        float[][] logits = scorer.logits(x, rows);
+        if (logits.length != rows) {
+            throw new IllegalStateException("router returned " + logits.length + " logit rows for " + rows + " inputs");
+        }
+        float[][] w = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            if (logits[i].length != t) {
+                throw new IllegalStateException("router returned " + logits[i].length + " logits for " + t
                         + " tasks " + tasks);
             }
             w[i] = RouterSession.softmax(logits[i], temperature);
         }
-        return groups(batch, strategy.assign(w));
+        // a request's w: its row's, or the mean over its rows (w̄ = Σ w_r / N) for a batch request
+        float[][] requestW = new float[n][];
+        int[] firstRow = new int[n];
+        for (int i = 0, row = 0; i < n; row += batch.get(i).rowCount(), i++) {
+            firstRow[i] = row;
+            int k = batch.get(i).rowCount();
+            if (k == 1) {
+                requestW[i] = w[row];
+                continue;
+            }
+            float[] mean = new float[t];
+            for (int r = row; r < row + k; r++) {
+                for (int j = 0; j < t; j++) {
+                    mean[j] += w[r][j] / k;
+                }
+            }
+            requestW[i] = mean;
+        }
+        List<Group> groups = strategy.assign(requestW);
+        if (!strategy.perRowWeights()) {
+            return batches(batch, groups, null);
+        }
+        return batches(batch, groups, (members, out) -> {
+            for (int m : members) {
+                for (int r = firstRow[m]; r < firstRow[m] + batch.get(m).rowCount(); r++) {
+                    out.put(w[r]);
+                }
+            }
+        });
     }
 
-    private List<RoutedBatch> groups(List<InferenceRequest> batch, List<Group> groups) {
+    /** Writes the row weights of a group's members, in member then row order. */
+    private interface RowWeights {
+        void write(int[] members, FloatBuffer out);
+    }
+
+    private List<RoutedBatch> batches(List<InferenceRequest> batch, List<Group> groups, RowWeights rowWeights) {
         List<RoutedBatch> out = new ArrayList<>(groups.size());
         for (Group g : groups) {
-            RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(g.key());
-            for (int t = 0; t < tasks.size(); t++) {
-                b.putMergeWeights(tasks.get(t), g.weights()[t]);
+            RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(g.key()).setRowSize(inputSize);
+            if (rowWeights == null) {
+                for (int t = 0; t < tasks.size(); t++) {
+                    b.putMergeWeights(tasks.get(t), g.weights()[t]);
+                }
             }
+            // the group's rows: the requests' blocks joined (a rope, copied once when the record is serialized)
+            ByteString rows = ByteString.EMPTY;
+            int rowCount = 0;
             for (int m : g.members()) {
-                b.addItems(item(batch.get(m)));
+                InferenceRequest r = batch.get(m);
+                b.addItems(item(r));
+                rows = rows.concat(r.rows());
+                rowCount += r.rowCount();
+            }
+            b.setRows(rows);
+            if (rowWeights != null) {
+                ByteBuffer bytes = ByteBuffer.allocate(rowCount * tasks.size() * Float.BYTES)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                rowWeights.write(g.members(), bytes.asFloatBuffer());
+                b.setRowWeights(UnsafeByteOperations.unsafeWrap(bytes.array()));
             }
             out.add(b.build());
         }
@@ -73,15 +143,13 @@ public final class BatchRouter {
     }
 
     private static RoutedItem item(InferenceRequest r) {
-        RoutedItem.Builder b = RoutedItem.newBuilder().setRequestId(r.id()).setEncoding(r.encoding());
+        RoutedItem.Builder b = RoutedItem.newBuilder().setRequestId(r.id()).setEncoding(r.encoding())
+                .setRowCount(r.rowCount());
         if (r.task() != null) {
             b.setTask(r.task());
         }
         if (r.replyTo() != null) {
             b.setReplyTo(r.replyTo());
-        }
-        for (float v : r.input()) {
-            b.addValues(v);
         }
         return b.build();
     }

@@ -14,6 +14,7 @@ import dev.twin.router.request.TextInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The bundle's router on ONNX Runtime plus what is derived from the bundle: the request parser (tasks, input size)
@@ -37,7 +38,7 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
         for (int d : shape) {
             size *= d;
         }
-        RouterSession session = RouterSession.load(b.routerOnnx());
+        RouterSession session = RouterSession.load(b.routerOnnx(), onnxThreads(config));
         BertTokenizer tokenizer = null;
         try {
             if (!session.tasks().equals(tasks)) {
@@ -58,8 +59,10 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
                 BertTokenizer t = tokenizer;
                 text = s -> t.encode(List.of(s)).row(0);
             }
+            Pattern replyTo = config.replyToPattern().map(Pattern::compile)
+                    .orElse(RequestSpec.replyToFor(config.topics().results()));
             RequestParser parser = new RequestParser(new RequestSpec(config.modelName(), tasks, size,
-                    config.maxPayloadBytes(), !strategy.usesRouter(), text));
+                    config.maxPayloadBytes(), !strategy.usesRouter(), text, replyTo));
             return new LoadedRouter(config.bundle(), session, tasks, List.copyOf(shape), temperature, parser, router,
                     tokenizer);
         } catch (RuntimeException e) {
@@ -69,6 +72,11 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
             }
             throw e;
         }
+    }
+
+    /** twin.router.onnx-threads, or half the cores (at least 1): the router shares the machine with Kafka I/O. */
+    static int onnxThreads(RouterConfig config) {
+        return config.onnxThreads().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     /** The bundle's tokenizer for a "bert" input [2, L]: token ids then mask, L tokens each. */
@@ -82,6 +90,11 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
             throw new IllegalArgumentException("bundle " + bundle + ": a bert input shape is [2, L], got " + shape);
         }
         return BertTokenizer.open(file, shape.get(1));
+    }
+
+    /** Whether this bundle reads text (a BYTES input is accepted). */
+    public boolean text() {
+        return tokenizer != null;
     }
 
     public int inputSize() {

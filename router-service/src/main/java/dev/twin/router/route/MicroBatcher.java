@@ -1,38 +1,52 @@
 package dev.twin.router.route;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
- * Collects submitted items into batches bounded by size and by time: a batch closes when it holds {@code maxSize}
- * items or when its first item has waited {@code maxWaitMs}. One thread hands each batch to the sink; every item's
- * future completes when the sink's future for its batch does (so a Kafka record is acknowledged only once routed).
+ * Collects submitted items into batches for a sink (the router call and the publish after it). A batch closes as
+ * soon as the sink is idle (none of its futures pending), so a lone request never waits for a timer; while the sink
+ * is busy, items accumulate until the batch weighs {@code maxSize} (e.g. rows) or its first item has waited
+ * {@code maxWaitMs}. One thread hands each batch to the sink; every item's future completes when the sink's future
+ * for its batch does (so a Kafka record is acknowledged only once routed).
  */
 public final class MicroBatcher<T> implements AutoCloseable {
-    private record Entry<T>(T item, CompletableFuture<Void> done) {
+    private record Entry<T>(T item, int weight, CompletableFuture<Void> done) {
     }
-
-    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final int maxSize;
     private final long maxWaitNanos;
+    private final ToIntFunction<T> weigher;
     private final Function<List<T>, CompletableFuture<Void>> sink;
-    private final BlockingQueue<Entry<T>> queue = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Entry<T>> queue = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    // signalled when an item arrives, the sink finishes a batch, or close() is called
+    private final Condition changed = lock.newCondition();
     private final Thread worker;
+    private int inFlight;
     private volatile boolean closed;
 
     public MicroBatcher(String name, int maxSize, long maxWaitMs, Function<List<T>, CompletableFuture<Void>> sink) {
+        this(name, maxSize, maxWaitMs, item -> 1, sink);
+    }
+
+    /** {@code weigher}: an item's share of {@code maxSize} (at least 1; an item heavier than maxSize goes alone). */
+    public MicroBatcher(String name, int maxSize, long maxWaitMs, ToIntFunction<T> weigher,
+                        Function<List<T>, CompletableFuture<Void>> sink) {
         if (maxSize < 1 || maxWaitMs < 0) {
             throw new IllegalArgumentException("micro-batch needs max size >= 1 and max wait >= 0 ms, got " + maxSize
                     + " and " + maxWaitMs);
         }
         this.maxSize = maxSize;
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
+        this.weigher = weigher;
         this.sink = sink;
         this.worker = new Thread(this::run, name);
         worker.setDaemon(true);
@@ -41,49 +55,65 @@ public final class MicroBatcher<T> implements AutoCloseable {
 
     /** Queues one item; the future completes when its batch has been handed on (or fails with the sink's error). */
     public CompletableFuture<Void> submit(T item) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("micro-batcher is closed"));
-        }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Entry<>(item, done));
+        lock.lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("micro-batcher is closed"));
+            }
+            queue.add(new Entry<>(item, Math.max(1, weigher.applyAsInt(item)), done));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         return done;
     }
 
     private void run() {
-        List<Entry<T>> batch = new ArrayList<>(maxSize);
-        while (!closed || !queue.isEmpty()) {
+        while (true) {
+            List<Entry<T>> batch;
             try {
-                Entry<T> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                long deadline = System.nanoTime() + maxWaitNanos;
-                while (batch.size() < maxSize) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || closed) {
-                        // out of time (or closing): take what is already queued, wait for nothing more
-                        Entry<T> next = queue.poll();
-                        if (next == null) {
-                            break;
-                        }
-                        batch.add(next);
-                    } else {
-                        // short slices so that close() is noticed while a long max-wait runs
-                        Entry<T> next = queue.poll(Math.min(left, SLICE_NANOS), TimeUnit.NANOSECONDS);
-                        if (next != null) {
-                            batch.add(next);
-                        }
-                    }
-                }
+                batch = next();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 closed = true;
+                continue;
             }
-            if (!batch.isEmpty()) {
-                flush(batch);
-                batch = new ArrayList<>(maxSize);
+            if (batch == null) {
+                return;
             }
+            flush(batch);
+        }
+    }
+
+    /** The next batch, or null once closed with nothing queued. */
+    private List<Entry<T>> next() throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (closed) {
+                    return null;
+                }
+                changed.await(100, TimeUnit.MILLISECONDS);
+            }
+            long deadline = System.nanoTime() + maxWaitNanos;
+            List<Entry<T>> batch = new ArrayList<>();
+            int weight = 0;
+            while (true) {
+                // take what is queued, up to the size bound (the first item always fits)
+                while (!queue.isEmpty() && (batch.isEmpty() || weight + queue.peek().weight() <= maxSize)) {
+                    Entry<T> e = queue.poll();
+                    batch.add(e);
+                    weight += e.weight();
+                }
+                long left = deadline - System.nanoTime();
+                if (weight >= maxSize || !queue.isEmpty() || inFlight == 0 || closed || left <= 0) {
+                    return batch;
+                }
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -92,6 +122,12 @@ public final class MicroBatcher<T> implements AutoCloseable {
         for (Entry<T> e : batch) {
             items.add(e.item());
         }
+        lock.lock();
+        try {
+            inFlight++;
+        } finally {
+            lock.unlock();
+        }
         CompletableFuture<Void> out;
         try {
             out = sink.apply(items);
@@ -99,6 +135,13 @@ public final class MicroBatcher<T> implements AutoCloseable {
             out = CompletableFuture.failedFuture(e);
         }
         out.whenComplete((v, err) -> {
+            lock.lock();
+            try {
+                inFlight--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
             for (Entry<T> e : batch) {
                 if (err == null) {
                     e.done().complete(null);
@@ -112,7 +155,13 @@ public final class MicroBatcher<T> implements AutoCloseable {
     /** Stops taking items and hands on what is queued (graceful shutdown finishes in-flight work). */
     @Override
     public void close() {
-        closed = true;
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         try {
             worker.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

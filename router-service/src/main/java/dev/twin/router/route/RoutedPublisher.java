@@ -5,15 +5,21 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-/** Publishes cluster batches to twin.routed with record key = cluster key (partition affinity for the merger). */
+/**
+ * Publishes cluster batches to twin.routed. Record key = cluster key (partition affinity: the merger that caches a
+ * merged set gets its traffic), except for batches whose key names no merged set ("exact", "static"): those are
+ * keyed "key#sequence" so that they spread over the partitions (and merger instances) instead of one hot key.
+ */
 @ApplicationScoped
 public class RoutedPublisher {
     private final Emitter<byte[]> routed;
+    private final AtomicLong sequence = new AtomicLong();
 
     public RoutedPublisher(@Channel("routed") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
                            Emitter<byte[]> routed) {
@@ -21,13 +27,14 @@ public class RoutedPublisher {
     }
 
     /** Completes once the broker acknowledged every batch. */
-    public CompletableFuture<Void> publish(List<RoutedBatch> batches) {
+    public CompletableFuture<Void> publish(List<RoutedBatch> batches, boolean spreadKeys) {
         CompletableFuture<?>[] all = new CompletableFuture<?>[batches.size()];
         for (int i = 0; i < all.length; i++) {
             RoutedBatch b = batches.get(i);
             CompletableFuture<Void> acked = new CompletableFuture<>();
+            String key = spreadKeys ? b.getClusterKey() + "#" + sequence.getAndIncrement() : b.getClusterKey();
             Message<byte[]> m = Message.of(b.toByteArray())
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(b.getClusterKey()).build())
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
                     .withAck(() -> {
                         acked.complete(null);
                         return CompletableFuture.completedFuture(null);

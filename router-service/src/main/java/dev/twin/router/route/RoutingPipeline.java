@@ -23,7 +23,7 @@ public class RoutingPipeline {
         this.holder = holder;
         this.publisher = publisher;
         this.batcher = new MicroBatcher<>("router-batcher", config.batch().maxSize(), config.batch().maxWaitMs(),
-                this::route);
+                InferenceRequest::rowCount, this::route);
     }
 
     /** Completes when the request's cluster batch is on twin.routed. */
@@ -32,7 +32,8 @@ public class RoutingPipeline {
     }
 
     private CompletableFuture<Void> route(List<InferenceRequest> batch) {
-        return publisher.publish(holder.require().batchRouter().route(batch));
+        BatchRouter router = holder.require().batchRouter();
+        return publisher.publish(router.route(batch), router.spreadsKeys());
     }
 
     // before the router closes (RouterHolder stops at a later priority): queued requests are routed first

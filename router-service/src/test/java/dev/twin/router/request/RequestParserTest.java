@@ -51,19 +51,19 @@ class RequestParserTest {
 
     @Test
     void validJsonKeepsIdTaskValuesAndReplyTo() {
-        InferenceRequest r = parser.parse(b(json("r1", "b", "FP32", "[1,4]", "[1.5,-2,0,3.25]")), JSON, "my.results");
+        InferenceRequest r = parser.parse(b(json("r1", "b", "FP32", "[1,4]", "[1.5,-2,0,3.25]")), JSON, "twin.results.my");
         assertEquals("r1", r.id());
         assertEquals("b", r.task());
-        assertArrayEquals(new float[] {1.5f, -2f, 0f, 3.25f}, r.input());
+        assertArrayEquals(new float[] {1.5f, -2f, 0f, 3.25f}, r.values());
         assertEquals(Encoding.JSON, r.encoding());
-        assertEquals("my.results", r.replyTo());
+        assertEquals("twin.results.my", r.replyTo());
     }
 
     @Test
     void jsonAcceptsNestedDataAndCharsetAndNoTask() {
         InferenceRequest r = parser.parse(b(json("r2", null, "FP32", "[2,2]", "[[1,2],[3,4]]")),
                 "application/json; charset=utf-8", " ");
-        assertArrayEquals(new float[] {1, 2, 3, 4}, r.input());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, r.values());
         assertNull(r.task());
         assertNull(r.replyTo());
     }
@@ -76,14 +76,137 @@ class RequestParserTest {
         assertEquals("p1", r.id());
         assertEquals("a", r.task());
         assertEquals(Encoding.PROTOBUF, r.encoding());
-        assertArrayEquals(new float[] {1, 2, 3, 4}, r.input());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, r.values());
 
         ByteBuffer raw = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
         raw.putFloat(0.5f).putFloat(-1f).putFloat(8f).putFloat(0f);
         ModelInferRequest rawMsg = ModelInferRequest.newBuilder().setId("p2").setModelName("twin")
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setDatatype("FP32").addShape(4))
                 .addRawInputContents(ByteString.copyFrom(raw.array())).build();
-        assertArrayEquals(new float[] {0.5f, -1f, 8f, 0f}, parser.parseGrpc(rawMsg).input());
+        assertArrayEquals(new float[] {0.5f, -1f, 8f, 0f}, parser.parseGrpc(rawMsg).values());
+    }
+
+    private static ByteString le(float... x) {
+        ByteBuffer raw = ByteBuffer.allocate(4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : x) {
+            raw.putFloat(v);
+        }
+        return ByteString.copyFrom(raw.array());
+    }
+
+    private static ModelInferRequest.Builder rawProto(String id, ByteString raw, long... shape) {
+        ModelInferRequest.InferInputTensor.Builder t = ModelInferRequest.InferInputTensor.newBuilder().setName("x")
+                .setDatatype("FP32");
+        for (long d : shape) {
+            t.addShape(d);
+        }
+        return ModelInferRequest.newBuilder().setId(id).addInputs(t).addRawInputContents(raw);
+    }
+
+    @Test
+    void rawContentsBecomeTheRowsBlockBitForBit() {
+        // -0.0, a subnormal and the largest float survive as their exact bits
+        float[] x = {-0f, Float.MIN_VALUE, Float.MAX_VALUE, 0.1f};
+        ByteString raw = le(x);
+        InferenceRequest r = parser.parse(rawProto("raw", raw, 1, 4).build().toByteArray(), PB, null);
+        assertEquals(raw, r.rows());
+        assertEquals(1, r.rowCount());
+        float[] back = r.values();
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(back[i]), "value " + i);
+        }
+        // fp32_contents and JSON give the same block as raw contents
+        assertEquals(raw, parser.parse(proto("c", x).build().toByteArray(), PB, null).rows());
+        assertEquals(raw, parser.parse(b(json("j", null, "FP32", "[4]", "[-0.0,1.4E-45,3.4028235E38,0.1]")), JSON,
+                null).rows());
+    }
+
+    @Test
+    void badRawContentsAreNamed() {
+        BadRequestException odd = bad(Problem.WRONG_SHAPE, rawProto("o", ByteString.copyFrom(new byte[15]), 4).build()
+                .toByteArray(), PB);
+        assertTrue(odd.getMessage().contains("15 bytes is not a whole number of FP32 values"), odd.getMessage());
+        BadRequestException shortRaw = bad(Problem.WRONG_SHAPE, rawProto("s", le(1, 2, 3, 4), 2, 4).build()
+                .toByteArray(), PB);
+        assertTrue(shortRaw.getMessage().contains("input has 4 values, the model takes 4 per row, 8 for the 2 rows "
+                + "of its shape"), shortRaw.getMessage());
+        BadRequestException nan = bad(Problem.NOT_FINITE, rawProto("n", le(1, 2, 3, 4, 5, 6, Float.NaN, 8), 2, 4)
+                .build().toByteArray(), PB);
+        assertTrue(nan.getMessage().contains("input value 6 is NaN"), nan.getMessage());
+        ModelInferRequest both = rawProto("b", le(1, 2, 3, 4), 4).build();
+        both = both.toBuilder().setInputs(0, both.getInputs(0).toBuilder()
+                .setContents(InferTensorContents.newBuilder().addFp32Contents(1))).build();
+        assertTrue(bad(Problem.WRONG_SHAPE, both.toByteArray(), PB).getMessage().contains("not both"));
+    }
+
+    @Test
+    void batchInputsOfNRowsInEveryEncoding() {
+        float[] two = {1, 2, 3, 4, 5, 6, 7, 8};
+        // [N, prod], nested [N, 2, 2] (input size 4 as 2×2) and flat data all give 2 rows in order
+        for (String[] shapeData : new String[][] {{"[2,4]", "[1,2,3,4,5,6,7,8]"},
+                {"[2,2,2]", "[[[1,2],[3,4]],[[5,6],[7,8]]]"}, {"[2,4]", "[[1,2,3,4],[5,6,7,8]]"}}) {
+            InferenceRequest r = parser.parse(b(json("j", null, "FP32", shapeData[0], shapeData[1])), JSON, null);
+            assertEquals(2, r.rowCount(), shapeData[0]);
+            assertArrayEquals(two, r.values(), shapeData[0]);
+        }
+        InferenceRequest p = parser.parseGrpc(rawProto("g", le(two), 2, 4).build());
+        assertEquals(2, p.rowCount());
+        assertArrayEquals(two, p.values());
+        ModelInferRequest.Builder c = proto("c", two);
+        c.setInputs(0, c.getInputs(0).toBuilder().clearShape().addShape(2).addShape(4));
+        assertEquals(2, parser.parse(c.build().toByteArray(), PB, null).rowCount());
+        // a batch whose rows do not hold the input size, or whose data disagrees with N
+        assertTrue(bad(Problem.WRONG_SHAPE, b(json("j", null, "FP32", "[2,3]", "[1,2,3,4,5,6]")), JSON).getMessage()
+                .contains("the model takes 4 per row"));
+        assertTrue(bad(Problem.WRONG_SHAPE, b(json("j", null, "FP32", "[3,4]", "[1,2,3,4,5,6,7,8]")), JSON)
+                .getMessage().contains("input has 8 values, the model takes 4 per row, 12 for the 3 rows of its "
+                        + "shape"));
+    }
+
+    @Test
+    void idIsOptionalForSynchronousCallsOnly() {
+        InferenceRequest rest = parser.parseRest("twin", b(json(null, null, "FP32", "[4]", "[1,2,3,4]")));
+        InferenceRequest grpc = parser.parseGrpc(proto("", 1, 2, 3, 4).build());
+        for (InferenceRequest r : List.of(rest, grpc)) {
+            // a UUID made by the router
+            assertEquals(r.id(), java.util.UUID.fromString(r.id()).toString());
+        }
+        assertTrue(!rest.id().equals(grpc.id()));
+        assertEquals("given", parser.parseRest("twin", b(json("given", null, "FP32", "[4]", "[1,2,3,4]"))).id());
+    }
+
+    @Test
+    void streamingJsonSkipsUnknownFieldsAndReadsFieldsInAnyOrder() {
+        String body = "{\"inputs\":[{\"data\":[4,3,2,1],\"parameters\":{\"x\":[1,{\"y\":2}]},\"datatype\":\"FP32\","
+                + "\"shape\":[1,4],\"name\":\"x\"}],\"outputs\":[{\"name\":\"logits\"}],\"parameters\":{\"other\":"
+                + "{\"a\":[1]},\"task\":\"a\"},\"id\":42}";
+        InferenceRequest r = parser.parse(b(body), JSON, null);
+        assertEquals("42", r.id());
+        assertEquals("a", r.task());
+        assertArrayEquals(new float[] {4, 3, 2, 1}, r.values());
+        // an object where a number belongs is a datatype error naming the value's position
+        assertTrue(bad(Problem.WRONG_DATATYPE, b(json("r", null, "FP32", "[4]", "[1,2,{\"v\":3},4]")), JSON)
+                .getMessage().contains("data value 2 is an object"));
+        assertTrue(bad(Problem.WRONG_SHAPE, b(json("r", null, "FP32", "[1.5,4]", "[1,2,3,4]")), JSON).getMessage()
+                .contains("shape [1.5,4] is not a list of integers"));
+        bad(Problem.NOT_JSON, b("{\"id\":\"r\",\"inputs\":[{\"data\":[1,2"), JSON);
+    }
+
+    @Test
+    void replyToMustNameAResultsTopic() {
+        byte[] ok = b(json("r", null, "FP32", "[4]", "[1,2,3,4]"));
+        assertEquals("twin.results", parser.parse(ok, JSON, "twin.results").replyTo());
+        assertEquals("twin.results.team-a", parser.parse(ok, JSON, "twin.results.team-a").replyTo());
+        for (String topic : List.of("twin.requests", "twin.resultsX", "__consumer_offsets", "twin.routed")) {
+            BadRequestException e = assertThrows(BadRequestException.class, () -> parser.parse(ok, JSON, topic));
+            assertEquals(Problem.BAD_REPLY_TO, e.problem());
+            assertTrue(e.getMessage().contains("reply-to topic '" + topic + "' is not allowed (it must match "
+                    + "twin\\.results(\\..+)?"), e.getMessage());
+        }
+        RequestParser custom = new RequestParser(new RequestSpec("twin", List.of("a", "b"), 4, 512, false, null,
+                java.util.regex.Pattern.compile("answers\\..*")));
+        assertEquals("answers.x", custom.parse(ok, JSON, "answers.x").replyTo());
+        assertThrows(BadRequestException.class, () -> custom.parse(ok, JSON, "twin.results"));
     }
 
     @Test
@@ -144,22 +267,22 @@ class RequestParserTest {
     @Test
     void aTextModelTakesOneUtf8TextAsBytesInEveryEncoding() {
         assertArrayEquals(new float[]{5, 'h', 0, 1}, textParser.parse(b(textJson("t1", "[1]", "[\"hello\"]")), JSON,
-                null).input());
+                null).values());
         assertArrayEquals(new float[]{2, 0xe9, 0, 1}, textParser.parse(b(textJson("t2", "[1,1]", "[[\"\u00e9t\"]]")),
-                JSON, null).input());
+                JSON, null).values());
         ModelInferRequest.Builder viaContents = textProto("t3");
         viaContents.getInputsBuilder(0).setContents(InferTensorContents.newBuilder()
                 .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8("abc")));
-        assertArrayEquals(new float[]{3, 'a', 0, 1}, textParser.parseGrpc(viaContents.build()).input());
+        assertArrayEquals(new float[]{3, 'a', 0, 1}, textParser.parseGrpc(viaContents.build()).values());
         byte[] text = "zz".getBytes(StandardCharsets.UTF_8);
         java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(4 + text.length).order(java.nio.ByteOrder.LITTLE_ENDIAN)
                 .putInt(text.length).put(text);
         ModelInferRequest viaRaw = textProto("t4").addRawInputContents(com.google.protobuf.ByteString.copyFrom(
                 raw.array())).build();
-        assertArrayEquals(new float[]{2, 'z', 0, 1}, textParser.parse(viaRaw.toByteArray(), PB, null).input());
+        assertArrayEquals(new float[]{2, 'z', 0, 1}, textParser.parse(viaRaw.toByteArray(), PB, null).values());
         // FP32 rows (already tokenized) stay accepted
         assertArrayEquals(new float[]{1, 2, 3, 4}, textParser.parse(b(json("t5", null, "FP32", "[4]", "[1,2,3,4]")),
-                JSON, null).input());
+                JSON, null).values());
     }
 
     @Test

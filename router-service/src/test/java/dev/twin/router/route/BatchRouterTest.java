@@ -3,6 +3,10 @@ package dev.twin.router.route;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.twin.router.request.Fp32;
 
 import dev.twin.core.group.GroupingStrategies;
 import dev.twin.proto.routed.Encoding;
@@ -28,7 +32,12 @@ class BatchRouterTest {
     };
 
     private static InferenceRequest req(String id, String task, float... x) {
-        return new InferenceRequest(id, task, x, Encoding.PROTOBUF, id.equals("r1") ? "other.results" : null);
+        return new InferenceRequest(id, task, x.length / 3, Fp32.encode(x), Encoding.PROTOBUF,
+                id.equals("r1") ? "other.results" : null);
+    }
+
+    private static float[] floats(ByteString block) {
+        return Fp32.decode(block);
     }
 
     @Test
@@ -45,7 +54,11 @@ class BatchRouterTest {
         assertEquals("b", i0.getTask());
         assertEquals(Encoding.PROTOBUF, i0.getEncoding());
         assertEquals("", i0.getReplyTo());
-        assertEquals(List.of(0f, 2 * LN3, 0f), i0.getValuesList());
+        assertEquals(1, i0.getRowCount());
+        assertArrayEquals(new float[] {0, 2 * LN3, 0}, floats(out.get(0).getRows()));
+        assertEquals(3, out.get(0).getRowSize());
+        assertTrue(out.get(0).getRowWeights().isEmpty());
+        assertArrayEquals(new float[] {2 * LN4, 0, 0}, floats(out.get(1).getRows()));
         RoutedItem i1 = out.get(1).getItems(0);
         assertEquals("", i1.getTask());
         assertEquals("other.results", i1.getReplyTo());
@@ -88,6 +101,38 @@ class BatchRouterTest {
         assertEquals("static", out.get(0).getClusterKey());
         assertWeights(Map.of("a", 0f, "b", 0f, "c", 0f), out.get(0).getMergeWeightsMap());
         assertEquals(List.of("r0", "r1"), out.get(0).getItemsList().stream().map(RoutedItem::getRequestId).toList());
+        assertArrayEquals(new float[] {0, 5, 1, 3, 1, 2}, floats(out.get(0).getRows()));
+        assertTrue(router.spreadsKeys());
+    }
+
+    @Test
+    void exactKeepsEveryRowsOwnSoftmaxAndRequestsWhole() {
+        BatchRouter router = new BatchRouter(IDENTITY, TASKS, 3, 2.0, GroupingStrategies.create("exact", 1, 1, 1, 0));
+        // r0: one row; r1: a batch of two rows; T = 2: softmax(l / 2)
+        // rows: [0, 2 ln3, 0] → [1,3,1]/5; [2 ln4, 0, 0] → [4,1,1]/6; [0, 0, 2 ln3] → [1,1,3]/5
+        List<RoutedBatch> out = router.route(List.of(req("r0", "b", 0, 2 * LN3, 0),
+                req("r1", null, 2 * LN4, 0, 0, 0, 0, 2 * LN3)));
+        assertEquals(1, out.size());
+        RoutedBatch b = out.get(0);
+        assertEquals("exact", b.getClusterKey());
+        assertTrue(b.getMergeWeightsMap().isEmpty(), "exact carries weights per row only");
+        assertEquals(List.of(1, 2), b.getItemsList().stream().map(RoutedItem::getRowCount).toList());
+        assertArrayEquals(new float[] {0, 2 * LN3, 0, 2 * LN4, 0, 0, 0, 0, 2 * LN3}, floats(b.getRows()));
+        assertArrayEquals(new float[] {0.2f, 0.6f, 0.2f, 4f / 6, 1f / 6, 1f / 6, 0.2f, 0.2f, 0.6f},
+                floats(b.getRowWeights()), 1e-6f);
+        assertTrue(router.spreadsKeys());
+    }
+
+    @Test
+    void aGroupedStrategyGroupsABatchRequestByItsMeanWeights() {
+        BatchRouter router = new BatchRouter(IDENTITY, TASKS, 3, 1.0, GroupingStrategies.create("top1", 1, 1, 1, 0));
+        // r0's rows lean to a (w ≈ [.84,.11,.04]) and c (w ≈ [.16,.04,.80]): their mean favours a (0.50 > 0.41)
+        List<RoutedBatch> out = router.route(List.of(req("r0", null, 3, 1, 0, 1, 0, 2.6f)));
+        assertEquals(1, out.size());
+        assertEquals(1f, out.get(0).getMergeWeightsOrThrow("a"));
+        assertEquals(2, out.get(0).getItems(0).getRowCount());
+        assertEquals(6, floats(out.get(0).getRows()).length);
+        assertTrue(!router.spreadsKeys());
     }
 
     private static void assertWeights(Map<String, Float> expected, Map<String, Float> actual) {

@@ -33,21 +33,82 @@ class MicroBatcherTest {
     }
 
     @Test
-    void timeBoundClosesAPartialBatchAfterMaxWait() throws Exception {
+    void anIdleSinkGetsEachItemAtOnceWithoutWaitingForTheTimeBound() throws Exception {
         List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
-        try (MicroBatcher<String> b = new MicroBatcher<>("t", 100, 300, items -> {
+        try (MicroBatcher<String> b = new MicroBatcher<>("t", 100, 60_000, items -> {
             batches.add(items);
             return CompletableFuture.completedFuture(null);
         })) {
+            // the 60 s bound would make these time out: the sink is idle, so nothing waits for it
+            b.submit("x").get(5, TimeUnit.SECONDS);
+            b.submit("y").get(5, TimeUnit.SECONDS);
+            assertEquals(List.of(List.of("x"), List.of("y")), batches);
+        }
+    }
+
+    @Test
+    void whileTheSinkIsBusyItemsGatherUntilItIsIdleAgain() throws Exception {
+        List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> firstPublish = new CompletableFuture<>();
+        try (MicroBatcher<String> b = new MicroBatcher<>("t", 100, 60_000, items -> {
+            batches.add(items);
+            return batches.size() == 1 ? firstPublish : CompletableFuture.completedFuture(null);
+        })) {
+            CompletableFuture<Void> f0 = b.submit("a");
+            while (batches.isEmpty()) {
+                Thread.sleep(5);
+            }
+            CompletableFuture<Void> f1 = b.submit("b");
+            CompletableFuture<Void> f2 = b.submit("c");
+            Thread.sleep(100);
+            assertEquals(List.of(List.of("a")), batches, "b and c wait while a's publish is pending");
+            assertFalse(f0.isDone() || f1.isDone() || f2.isDone());
+            firstPublish.complete(null);
+            CompletableFuture.allOf(f0, f1, f2).get(5, TimeUnit.SECONDS);
+            assertEquals(List.of(List.of("a"), List.of("b", "c")), batches);
+        }
+    }
+
+    @Test
+    void timeBoundClosesAPartialBatchWhileTheSinkStaysBusy() throws Exception {
+        List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+        try (MicroBatcher<String> b = new MicroBatcher<>("t", 100, 300, items -> {
+            batches.add(items);
+            // the first batch never completes: the sink stays busy
+            return batches.size() == 1 ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
+        })) {
+            b.submit("first");
+            while (batches.isEmpty()) {
+                Thread.sleep(5);
+            }
             long t0 = System.nanoTime();
             CompletableFuture<Void> f1 = b.submit("x");
             CompletableFuture<Void> f2 = b.submit("y");
-            Thread.sleep(100);
-            assertFalse(f1.isDone(), "flushed before the 300 ms bound");
             CompletableFuture.allOf(f1, f2).get(5, TimeUnit.SECONDS);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            assertTrue(ms >= 290, "flushed after " + ms + " ms");
-            assertEquals(List.of(List.of("x", "y")), batches);
+            assertTrue(ms >= 290, "flushed after " + ms + " ms, before the 300 ms bound");
+            assertEquals(List.of(List.of("first"), List.of("x", "y")), batches);
+        }
+    }
+
+    @Test
+    void weightsBoundTheBatchAndAHeavyItemGoesAlone() throws Exception {
+        List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> busy = new CompletableFuture<>();
+        try (MicroBatcher<Integer> b = new MicroBatcher<>("t", 4, 60_000, i -> i, items -> {
+            batches.add(items);
+            return batches.size() == 1 ? busy : CompletableFuture.completedFuture(null);
+        })) {
+            CompletableFuture<Void> f0 = b.submit(1);
+            while (batches.isEmpty()) {
+                Thread.sleep(5);
+            }
+            // weights 3 + 1 fill a batch of 4; 6 exceeds the bound alone; 2 follows
+            List<CompletableFuture<Void>> done = new ArrayList<>(List.of(f0, b.submit(3), b.submit(1), b.submit(6),
+                    b.submit(2)));
+            busy.complete(null);
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            assertEquals(List.of(List.of(1), List.of(3, 1), List.of(6), List.of(2)), batches);
         }
     }
 

@@ -25,6 +25,7 @@ import dev.twin.proto.inference.ServerReadyRequest;
 import dev.twin.proto.routed.Encoding;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
+import dev.twin.router.request.Fp32;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -102,6 +103,53 @@ class RouterServiceTest {
         return b.build();
     }
 
+    /** A ModelInferRequest with the rows as raw_input_contents (shape [rows, d]); id may be empty. */
+    static ModelInferRequest rawRequest(String id, String task, int rows, float[] x) {
+        ModelInferRequest.Builder b = ModelInferRequest.newBuilder().setId(id).setModelName("twin")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32")
+                        .addShape(rows).addShape(x.length / rows))
+                .addRawInputContents(Fp32.encode(x));
+        if (task != null) {
+            b.putParameters("task", InferParameter.newBuilder().setStringParam(task).build());
+        }
+        return b.build();
+    }
+
+    /** Each item's rows, decoded from the batch's one block, by request id. */
+    static Map<String, float[]> rowsByItem(RoutedBatch b) {
+        float[] all = Fp32.decode(b.getRows());
+        Map<String, float[]> out = new HashMap<>();
+        int at = 0;
+        for (RoutedItem item : b.getItemsList()) {
+            int n = Math.max(1, item.getRowCount()) * b.getRowSize();
+            out.put(item.getRequestId(), java.util.Arrays.copyOfRange(all, at, at + n));
+            at += n;
+        }
+        assertEquals(all.length, at, "rows block holds exactly the items' rows");
+        return out;
+    }
+
+    /** Each item's row weights (rows × T), by request id ("exact"). */
+    static Map<String, float[]> rowWeightsByItem(RoutedBatch b, int tasks) {
+        float[] all = Fp32.decode(b.getRowWeights());
+        Map<String, float[]> out = new HashMap<>();
+        int at = 0;
+        for (RoutedItem item : b.getItemsList()) {
+            int n = Math.max(1, item.getRowCount()) * tasks;
+            out.put(item.getRequestId(), java.util.Arrays.copyOfRange(all, at, at + n));
+            at += n;
+        }
+        assertEquals(all.length, at, "row weights hold exactly the items' rows");
+        return out;
+    }
+
+    private static void assertSameBits(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + " value " + i);
+        }
+    }
+
     private static List<RoutedItem> itemsOf(ConsumerRecord<byte[], byte[]> r) {
         try {
             return RoutedBatch.parseFrom(r.value()).getItemsList();
@@ -130,28 +178,39 @@ class RouterServiceTest {
     }
 
     @Test
-    void kafkaRequestsInBothEncodingsAreRoutedOnceWithTheRoutersWeights() throws Exception {
+    void kafkaRequestsInEveryEncodingAreRoutedOnceWithEachRowsOwnRouterWeights() throws Exception {
         List<TaskData> tasks = SyntheticBundle.suite().tasks();
         Map<String, float[]> sent = new HashMap<>();
+        Map<String, Integer> sentRows = new HashMap<>();
         Map<String, String> sentTask = new HashMap<>();
         Map<String, Encoding> sentEncoding = new HashMap<>();
+        Map<String, String> sentReply = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> p = Topics.producer()) {
             int n = 0;
             for (TaskData t : tasks) {
                 for (int i = 0; i < 4; i++, n++) {
                     String id = "k-" + n;
-                    float[] x = row(t, i);
+                    // every third request is a batch [2, d] of two test rows (raw contents)
+                    int rows = n % 3 == 2 ? 2 : 1;
+                    float[] x = rows == 1 ? row(t, i) : concat(row(t, i), row(t, i + 4));
                     String task = i == 0 ? t.name() : null;
                     sent.put(id, x);
+                    sentRows.put(id, rows);
                     sentTask.put(id, task == null ? "" : task);
-                    if (n % 2 == 0) {
+                    sentReply.put(id, "");
+                    if (rows == 2) {
+                        sentEncoding.put(id, Encoding.PROTOBUF);
+                        p.send(Topics.record("twin.requests", id, rawRequest(id, task, 2, x).toByteArray(),
+                                "content-type", PB));
+                    } else if (n % 3 == 0) {
                         sentEncoding.put(id, Encoding.JSON);
                         p.send(Topics.record("twin.requests", id, jsonRequest(id, task, x)
                                 .getBytes(StandardCharsets.UTF_8), "content-type", JSON));
                     } else {
                         sentEncoding.put(id, Encoding.PROTOBUF);
+                        sentReply.put(id, "twin.results.answers-" + id);
                         p.send(Topics.record("twin.requests", id, protoRequest(id, task, x).toByteArray(),
-                                "content-type", PB, "reply-to", "answers." + id));
+                                "content-type", PB, "reply-to", "twin.results.answers-" + id));
                     }
                 }
             }
@@ -161,12 +220,17 @@ class RouterServiceTest {
 
         Bundle bundle = Bundle.load(bundleDir());
         double temperature = bundle.manifest().router().temperature();
-        List<String> taskNames = bundle.manifest().taskNames();
+        int taskCount = bundle.manifest().taskNames().size();
         Map<String, Integer> seen = new HashMap<>();
         try (RouterSession reference = RouterSession.load(bundleDir().resolve("router.onnx"))) {
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 RoutedBatch b = RoutedBatch.parseFrom(r.value());
-                assertEquals(b.getClusterKey(), new String(r.key(), StandardCharsets.UTF_8), "record key = cluster key");
+                assertEquals("exact", b.getClusterKey());
+                assertTrue(new String(r.key(), StandardCharsets.UTF_8).startsWith("exact#"),
+                        "exact batches are keyed by sequence, not one hot key");
+                assertTrue(b.getMergeWeightsMap().isEmpty());
+                Map<String, float[]> rows = rowsByItem(b);
+                Map<String, float[]> weights = rowWeightsByItem(b, taskCount);
                 for (RoutedItem item : b.getItemsList()) {
                     if (!item.getRequestId().startsWith("k-")) {
                         continue;
@@ -175,24 +239,31 @@ class RouterServiceTest {
                     seen.merge(id, 1, Integer::sum);
                     float[] x = sent.get(id);
                     assertNotNull(x, "unexpected id " + id);
-                    float[] got = new float[item.getValuesCount()];
-                    for (int i = 0; i < got.length; i++) {
-                        got[i] = item.getValues(i);
-                    }
-                    assertArrayEquals(x, got, 1e-6f, id);
+                    assertEquals(sentRows.get(id), item.getRowCount(), id);
+                    assertSameBits(x, rows.get(id), id);
                     assertEquals(sentTask.get(id), item.getTask(), id);
                     assertEquals(sentEncoding.get(id), item.getEncoding(), id);
-                    assertEquals(sentEncoding.get(id) == Encoding.PROTOBUF ? "answers." + id : "", item.getReplyTo());
-                    // per-request grouping: the batch's w is this request's softmax(router logits / T)
-                    float[] w = RouterSession.softmax(reference.logits(got, 1)[0], temperature);
-                    for (int t = 0; t < taskNames.size(); t++) {
-                        assertEquals(w[t], b.getMergeWeightsOrThrow(taskNames.get(t)), 1e-5f, id + " " + taskNames.get(t));
+                    assertEquals(sentReply.get(id), item.getReplyTo(), id);
+                    // exact: each row's w is its own softmax(router logits / T), from an independent session
+                    int d = x.length / item.getRowCount();
+                    for (int k = 0; k < item.getRowCount(); k++) {
+                        float[] xk = java.util.Arrays.copyOfRange(x, k * d, (k + 1) * d);
+                        float[] w = RouterSession.softmax(reference.logits(xk, 1)[0], temperature);
+                        float[] got = java.util.Arrays.copyOfRange(weights.get(id), k * taskCount,
+                                (k + 1) * taskCount);
+                        assertArrayEquals(w, got, 1e-5f, id + " row " + k);
                     }
                 }
             }
         }
         assertEquals(sent.keySet(), seen.keySet());
         seen.forEach((id, c) -> assertEquals(1, c, id + " routed " + c + " times"));
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] x = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, x, a.length, b.length);
+        return x;
     }
 
     @Test
@@ -237,12 +308,25 @@ class RouterServiceTest {
                 .toByteArray());
         badType.put("bad-model", PB);
         reason.put("bad-model", "unknown model 'resnet'");
+        // a valid request whose reply-to names a topic outside the results topics (issue 9's poison record)
+        badValue.put("bad-reply", protoRequest("bad-reply", null, x).toByteArray());
+        badType.put("bad-reply", PB);
+        reason.put("bad-reply", "reply-to topic 'twin.requests' is not allowed");
+        ModelInferRequest oneRow = rawRequest("bad-raw", null, 1, x);
+        badValue.put("bad-raw", oneRow.toBuilder().setInputs(0, oneRow.getInputs(0).toBuilder().clearShape()
+                .addShape(2).addShape(x.length)).build().toByteArray());
+        badType.put("bad-raw", PB);
+        reason.put("bad-raw", "the model takes " + x.length + " per row, " + 2 * x.length
+                + " for the 2 rows of its shape");
 
         try (KafkaProducer<byte[], byte[]> p = Topics.producer()) {
             p.send(Topics.record("twin.requests", "good-1", jsonRequest("good-1", null, x)
                     .getBytes(StandardCharsets.UTF_8), "content-type", JSON));
             for (String key : badValue.keySet()) {
-                p.send(Topics.record("twin.requests", key, badValue.get(key), "content-type", badType.get(key),
+                p.send(key.equals("bad-reply")
+                        ? Topics.record("twin.requests", key, badValue.get(key), "content-type", badType.get(key),
+                        "x-trace", "t-" + key, "reply-to", "twin.requests")
+                        : Topics.record("twin.requests", key, badValue.get(key), "content-type", badType.get(key),
                         "x-trace", "t-" + key));
             }
             p.send(Topics.record("twin.requests", "good-2", protoRequest("good-2", null, row(task, 1)).toByteArray(),
@@ -280,9 +364,11 @@ class RouterServiceTest {
                     polling.countDown();
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                         RoutedBatch b = RoutedBatch.parseFrom(r.value());
+                        Map<String, float[]> rows = rowsByItem(b);
                         for (RoutedItem item : b.getItemsList()) {
-                            if (item.getRequestId().startsWith("sync-")) {
-                                p.send(Topics.record("twin.results", item.getRequestId(), answer(b, item)));
+                            if (item.getRequestId().startsWith("sync-") || isUuid(item.getRequestId())) {
+                                p.send(Topics.record("twin.results", item.getRequestId(),
+                                        answer(b, item, rows.get(item.getRequestId()))));
                             }
                         }
                     }
@@ -297,21 +383,38 @@ class RouterServiceTest {
         return t;
     }
 
-    /** The stand-in output: the sum of the input values, in the request's encoding. */
-    private static byte[] answer(RoutedBatch b, RoutedItem item) {
-        double sum = 0;
-        for (float v : item.getValuesList()) {
-            sum += v;
+    private static boolean isUuid(String id) {
+        try {
+            return java.util.UUID.fromString(id).toString().equals(id);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The stand-in output: one response with the sum of each row's values, [N], in the request's encoding. */
+    private static byte[] answer(RoutedBatch b, RoutedItem item, float[] x) {
+        int n = Math.max(1, item.getRowCount());
+        float[] sums = new float[n];
+        for (int k = 0; k < n; k++) {
+            sums[k] = sum(java.util.Arrays.copyOfRange(x, k * b.getRowSize(), (k + 1) * b.getRowSize()));
         }
         if (item.getEncoding() == Encoding.JSON) {
+            StringBuilder data = new StringBuilder();
+            for (float v : sums) {
+                data.append(data.length() > 0 ? "," : "").append(v);
+            }
             return ("{\"id\":\"" + item.getRequestId() + "\",\"model_name\":\"twin\",\"parameters\":{\"cluster_key\":\""
-                    + b.getClusterKey() + "\"},\"outputs\":[{\"name\":\"output\",\"datatype\":\"FP32\",\"shape\":[1],"
-                    + "\"data\":[" + (float) sum + "]}]}").getBytes(StandardCharsets.UTF_8);
+                    + b.getClusterKey() + "\"},\"outputs\":[{\"name\":\"output\",\"datatype\":\"FP32\",\"shape\":[" + n
+                    + "],\"data\":[" + data + "]}]}").getBytes(StandardCharsets.UTF_8);
+        }
+        InferTensorContents.Builder c = InferTensorContents.newBuilder();
+        for (float v : sums) {
+            c.addFp32Contents(v);
         }
         return ModelInferResponse.newBuilder().setId(item.getRequestId()).setModelName("twin")
                 .putParameters("cluster_key", InferParameter.newBuilder().setStringParam(b.getClusterKey()).build())
                 .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName("output").setDatatype("FP32")
-                        .addShape(1).setContents(InferTensorContents.newBuilder().addFp32Contents((float) sum)))
+                        .addShape(n).setContents(c))
                 .build().toByteArray();
     }
 
@@ -338,12 +441,28 @@ class RouterServiceTest {
                     .then().statusCode(200).body("id", equalTo("sync-rest-1")).extract().asString();
             JsonNode reply = MAPPER.readTree(body);
             assertEquals(sum(a), reply.at("/outputs/0/data/0").floatValue(), 1e-4f);
-            assertTrue(reply.at("/parameters/cluster_key").asText().startsWith("p:"), body);
+            assertEquals("exact", reply.at("/parameters/cluster_key").asText(), body);
 
             ModelInferResponse r = inference.modelInfer(protoRequest("sync-grpc-1", null, b))
                     .await().atMost(Duration.ofSeconds(15));
             assertEquals("sync-grpc-1", r.getId());
             assertEquals(sum(b), r.getOutputs(0).getContents().getFp32Contents(0), 1e-4f);
+
+            // a batch [2, d] without an id over REST: the router makes the id, the answer has 2 rows
+            String batchBody = jsonRequest("", null, concat(a, b)).replace("\"id\":\"\",", "")
+                    .replace("\"shape\":[1," + 2 * a.length + "]", "\"shape\":[2," + a.length + "]");
+            JsonNode two = MAPPER.readTree(given().contentType(JSON).body(batchBody)
+                    .when().post("/v2/models/twin/infer").then().statusCode(200).extract().asString());
+            assertTrue(isUuid(two.get("id").asText()), two.toString());
+            assertEquals(2, two.at("/outputs/0/data").size(), two.toString());
+            assertEquals(sum(a), two.at("/outputs/0/data/0").floatValue(), 1e-4f);
+            assertEquals(sum(b), two.at("/outputs/0/data/1").floatValue(), 1e-4f);
+
+            // gRPC with raw contents, a batch [2, d] and no id
+            ModelInferResponse raw = inference.modelInfer(rawRequest("", null, 2, concat(b, a)))
+                    .await().atMost(Duration.ofSeconds(15));
+            assertTrue(isUuid(raw.getId()), raw.getId());
+            assertEquals(List.of(sum(b), sum(a)), raw.getOutputs(0).getContents().getFp32ContentsList());
         } finally {
             stop.set(true);
             m.join(5000);
@@ -393,16 +512,22 @@ class RouterServiceTest {
         given().when().get("/v2/health/ready").then().statusCode(200).body("ready", equalTo(true));
         given().when().get("/v2/models/twin").then().statusCode(200)
                 .body("name", equalTo("twin"))
+                .body("inputs[0].name", equalTo("input"))
                 .body("inputs[0].datatype", equalTo("FP32"))
+                .body("inputs[0].shape", equalTo(List.of(-1, inputSize)))
+                .body("outputs.name", equalTo(List.of("logits", "predicted")))
+                .body("outputs.datatype", equalTo(List.of("FP32", "INT64")))
+                .body("outputs[0].shape", equalTo(List.of(-1, -1)))
+                .body("outputs[1].shape", equalTo(List.of(-1)))
                 .body("parameters.tasks", equalTo(SyntheticBundle.suite().taskNames()));
         given().when().get("/v2/models/other").then().statusCode(404).body("error", containsString("'other'"));
         assertTrue(inference.serverReady(ServerReadyRequest.getDefaultInstance()).await().atMost(Duration.ofSeconds(5))
                 .getReady());
-        long n = 1;
-        for (long d : inference.modelMetadata(ModelMetadataRequest.newBuilder().setName("twin").build())
-                .await().atMost(Duration.ofSeconds(5)).getInputs(0).getShapeList()) {
-            n *= d;
-        }
-        assertEquals(inputSize, n);
+        var meta = inference.modelMetadata(ModelMetadataRequest.newBuilder().setName("twin").build())
+                .await().atMost(Duration.ofSeconds(5));
+        assertEquals(List.of(-1L, (long) inputSize), meta.getInputs(0).getShapeList());
+        assertEquals(List.of("logits", "predicted"), meta.getOutputsList().stream().map(o -> o.getName()).toList());
+        assertEquals(List.of("FP32", "INT64"), meta.getOutputsList().stream().map(o -> o.getDatatype()).toList());
+        assertEquals(List.of(-1L, -1L), meta.getOutputs(0).getShapeList());
     }
 }
