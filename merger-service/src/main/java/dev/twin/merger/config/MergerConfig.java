@@ -20,11 +20,26 @@ public interface MergerConfig {
     long cacheBudgetBytes();
 
     /**
-     * Clusters of one poll processed at once (materialization is serialized; executor calls overlap, so an executor
-     * works while the merger waits on another call).
+     * Executor calls (clusters, or slices of exact/static traffic) in flight at once, across polls; materialization is
+     * serialized, so the rest overlap executor work with the merger's encoding and waiting. See README for the
+     * measurement behind the default.
      */
     @WithDefault("4")
     int parallelClusters();
+
+    /**
+     * Polls whose results are not all written yet, at most: the consumer takes the next poll while earlier ones are
+     * still executing or waiting for broker acks, and waits only beyond this bound (back-pressure).
+     */
+    @WithDefault("4")
+    int pollsInFlight();
+
+    /**
+     * Largest serialized execute request in bytes: coalesced exact/static traffic and large clusters are split into
+     * calls under it. Must not exceed the executors' quarkus.grpc.server.max-inbound-message-size (4 MiB).
+     */
+    @WithDefault("4194304")
+    int executorMaxMessageBytes();
 
     /** Executor gRPC addresses, host:port. */
     List<String> executors();
