@@ -34,6 +34,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
@@ -348,7 +349,7 @@ class MergerServiceTest {
         int[] q0 = expected(w, t0, 5);
         int[] q1 = expected(w, t1, 5);
         produce(key, again.toByteArray(), null, null);
-        for (ConsumerRecord<String, byte[]> r : await("twin.results", k -> k.startsWith("b"), 2)) {
+        for (ConsumerRecord<String, byte[]> r : await("twin.results", k -> k.equals("b0-4") || k.equals("b1-4"), 2)) {
             assertEquals(r.key().equals("b0-4") ? q0[4] : q1[4], decode(r).predicted());
         }
         CacheStats after = cache.stats();
@@ -509,8 +510,11 @@ class MergerServiceTest {
         assertTrue(sent.getSerializedSize() > limit, "the record must exceed the limit");
         produce("exact", sent.toByteArray(), null, null);
         List<ConsumerRecord<String, byte[]>> got = await("twin.results", k -> k.startsWith("big-"), n);
+        // in row order (the calls run in parallel and arrive in any order)
         List<ExecuteRequest> calls = FakeExecutor.REQUESTS.stream().filter(r -> r.getRowsCount() > 0
-                && r.getRows(0).getRequestId().startsWith("big-")).toList();
+                && r.getRows(0).getRequestId().startsWith("big-"))
+                .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.getRows(0).getRequestId().substring(4))))
+                .toList();
         assertTrue(calls.size() >= 2, calls.size() + " calls");
         int rows = 0;
         ByteString inputs = ByteString.EMPTY;
