@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Settings of the merger ({@code twin.merger.*}, each overridable by environment, e.g. TWIN_MERGER_BUNDLE). */
 @ConfigMapping(prefix = "twin.merger")
@@ -20,12 +21,10 @@ public interface MergerConfig {
     long cacheBudgetBytes();
 
     /**
-     * Executor calls (clusters, or slices of exact/static traffic) in flight at once, across polls; materialization is
-     * serialized, so the rest overlap executor work with the merger's encoding and waiting. See README for the
-     * measurement behind the default.
+     * Executor calls (clusters, or slices of exact/static traffic) in flight at once, across polls. Unset: twice the
+     * machine's cores (a call mostly waits on the executor; materialization is serialized).
      */
-    @WithDefault("4")
-    int parallelClusters();
+    OptionalInt parallelClusters();
 
     /**
      * Polls whose results are not all written yet, at most: the consumer takes the next poll while earlier ones are

@@ -68,16 +68,18 @@ public class RoutedConsumer {
         this.holder = holder;
         this.runner = runner;
         this.writer = writer;
-        if (config.parallelClusters() < 1 || config.pollsInFlight() < 1) {
+        int parallel = config.parallelClusters().orElse(2 * Runtime.getRuntime().availableProcessors());
+        if (parallel < 1 || config.pollsInFlight() < 1) {
             throw new IllegalArgumentException("twin.merger.parallel-clusters and polls-in-flight must be at least 1,"
-                    + " got " + config.parallelClusters() + " and " + config.pollsInFlight());
+                    + " got " + parallel + " and " + config.pollsInFlight());
         }
         this.packer = new CallPacker(config.executorMaxMessageBytes());
         this.pollBound = config.pollsInFlight();
         this.retrySeconds = config.unavailableRetrySeconds();
         this.polls = new Semaphore(pollBound);
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(config.parallelClusters(), r -> {
+        LOG.infof("%d executor calls in flight at most, %d polls", parallel, pollBound);
+        this.workers = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "twin-cluster-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
