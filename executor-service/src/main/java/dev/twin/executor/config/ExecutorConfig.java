@@ -3,6 +3,7 @@ package dev.twin.executor.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /** Settings of the executor ({@code twin.executor.*}, each overridable by environment, e.g. TWIN_EXECUTOR_BUNDLE). */
 @ConfigMapping(prefix = "twin.executor")
@@ -21,4 +22,14 @@ public interface ExecutorConfig {
      */
     @WithDefault("1073741824")
     long maxInstalledBytes();
+
+    /**
+     * PyTorch intra-op threads of one forward pass (env TWIN_EXECUTOR_THREADS). Unset: the machine's cores. Calls
+     * run concurrently on the gRPC worker pool, so on a small shared machine fewer threads per pass can serve more.
+     */
+    OptionalInt threads();
+
+    /** PyTorch inter-op threads (fixed once per process, before the engine's first parallel work). */
+    @WithDefault("1")
+    int interopThreads();
 }

@@ -1,5 +1,5 @@
 package dev.twin.executor.execute;
 
-/** One input of a batch: the request it answers, the head to use and prod(inputShape) values. */
-public record InputRow(String requestId, String task, float[] values) {
+/** One input row of a batch: the request it answers and the head to use (its values are in the batch's block). */
+public record InputRow(String requestId, String task) {
 }

@@ -2,7 +2,6 @@ package dev.twin.executor.grpc;
 
 import dev.twin.core.tensor.WeightSet;
 import dev.twin.executor.execute.BatchExecutor;
-import dev.twin.executor.execute.InputRow;
 import dev.twin.executor.model.LoadedModel;
 import dev.twin.executor.model.ModelHolder;
 import dev.twin.executor.weights.Installed;
@@ -59,9 +58,8 @@ public class ExecutorGrpcService implements Executor {
     @Blocking
     public Uni<ExecuteReply> execute(ExecuteRequest request) {
         return Uni.createFrom().item(() -> {
-            List<InputRow> rows = request.getRowsList().stream().map(Messages::row).toList();
             ExecuteReply.Builder reply = ExecuteReply.newBuilder().setKey(request.getKey());
-            executor.execute(request.getKey(), rows).forEach(o -> reply.addResults(Messages.result(o)));
+            executor.execute(Messages.batch(request)).forEach(o -> reply.addResults(Messages.result(o)));
             return reply.build();
         }).onFailure().transform(Statuses::toStatus);
     }

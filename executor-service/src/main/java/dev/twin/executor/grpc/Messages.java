@@ -1,11 +1,15 @@
 package dev.twin.executor.grpc;
 
+import dev.twin.executor.execute.ExecuteBatch;
 import dev.twin.executor.execute.InputRow;
 import dev.twin.executor.execute.OutputRow;
 import dev.twin.executor.weights.Chunk;
+import dev.twin.proto.executor.ExecuteRequest;
 import dev.twin.proto.executor.Row;
 import dev.twin.proto.executor.RowResult;
 import dev.twin.proto.executor.WeightChunk;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Conversions between the executor's protobuf messages and its own records (primitive copies, no boxing). */
 final class Messages {
@@ -24,12 +28,14 @@ final class Messages {
         return new Chunk(c.getKey(), c.getTensor(), shape, c.getOffset(), data, c.getLast());
     }
 
-    static InputRow row(Row r) {
-        float[] v = new float[r.getValuesCount()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.getValues(i);
+    /** The batch with read-only views of the request's byte blocks (no copy; the executor decodes them once). */
+    static ExecuteBatch batch(ExecuteRequest r) {
+        List<InputRow> rows = new ArrayList<>(r.getRowsCount());
+        for (Row row : r.getRowsList()) {
+            rows.add(new InputRow(row.getRequestId(), row.getTask()));
         }
-        return new InputRow(r.getRequestId(), r.getTask(), v);
+        return new ExecuteBatch(r.getKey(), rows, r.getInputs().asReadOnlyByteBuffer(),
+                r.getWeights().asReadOnlyByteBuffer());
     }
 
     static RowResult result(OutputRow o) {

@@ -21,14 +21,18 @@ public class BundleReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("executor-bundle")
+        var response = HealthCheckResponse.named("executor-bundle")
                 .status(holder.ready())
                 .withData("status", holder.status())
                 .withData("installed", store.list().size())
                 .withData("capacity", store.capacity())
                 .withData("installs", store.counters().installs())
                 .withData("evictions", store.counters().evictions())
-                .withData("installed-bytes", store.counters().bytes())
-                .build();
+                .withData("installed-bytes", store.counters().bytes());
+        if (holder.ready()) {
+            // θ* and the stacked expert factors, resident once per bundle version for factored execution
+            response.withData("factored-bytes", holder.require().factoredBytes());
+        }
+        return response.build();
     }
 }

@@ -3,6 +3,7 @@ package dev.twin.executor.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.twin.core.bundle.Bundle;
+import dev.twin.core.factored.FactoredExperts;
 import dev.twin.core.model.Architecture;
 import dev.twin.core.model.Architectures;
 import dev.twin.core.model.Params;
@@ -17,7 +18,8 @@ import java.util.Map;
 
 /**
  * What the executor keeps of a bundle: the architecture, the names and shapes a weight set must have (the shared
- * expert's tensors without the heads) and every task's head as DJL arrays.
+ * expert's tensors without the heads), every task's head as DJL arrays, and the factored experts (θ* and the stacked
+ * exclusive-expert factors, built once per bundle version) that run rows with their own merge weights.
  */
 public final class LoadedModel implements AutoCloseable {
     private final Path dir;
@@ -27,10 +29,15 @@ public final class LoadedModel implements AutoCloseable {
     private final Map<String, Map<String, NDArray>> heads;
     private final int inputDim;
     private final NDManager manager;
+    private final FactoredExperts factored;
+    private final long factoredBytes;
 
     private LoadedModel(Path dir, Architecture architecture, List<String> tasks, Map<String, int[]> weightShapes,
-                        Map<String, Map<String, NDArray>> heads, NDManager manager) {
+                        Map<String, Map<String, NDArray>> heads, NDManager manager, FactoredExperts factored,
+                        long factoredBytes) {
         this.dir = dir;
+        this.factored = factored;
+        this.factoredBytes = factoredBytes;
         this.architecture = architecture;
         this.tasks = tasks;
         this.weightShapes = weightShapes;
@@ -43,7 +50,10 @@ public final class LoadedModel implements AutoCloseable {
         this.inputDim = n;
     }
 
-    /** Loads (and sha256-checks) the bundle at dir and puts its heads on a fresh DJL manager. */
+    /**
+     * Loads (and sha256-checks) the bundle at dir, puts its heads on a fresh DJL manager and builds its factored
+     * experts.
+     */
     public static LoadedModel load(Path dir) {
         Bundle bundle = Bundle.load(dir);
         Architecture arch = Architectures.create(bundle.manifest().architecture());
@@ -70,12 +80,33 @@ public final class LoadedModel implements AutoCloseable {
                 }
                 heads.put(task, Collections.unmodifiableMap(Params.toNd(manager, head)));
             }
-            return new LoadedModel(dir, arch, List.copyOf(bundle.modules().tasks()),
-                    Collections.unmodifiableMap(shapes), Collections.unmodifiableMap(heads), manager);
+            FactoredExperts factored = FactoredExperts.of(bundle);
+            try {
+                return new LoadedModel(dir, arch, List.copyOf(bundle.modules().tasks()),
+                        Collections.unmodifiableMap(shapes), Collections.unmodifiableMap(heads), manager, factored,
+                        residentBytes(bundle));
+            } catch (RuntimeException e) {
+                factored.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Bytes the factored form keeps resident: θ* (4 per value) plus every exclusive expert's stored payload (its
+     * factors, or its dense/sparse values), the form the stacked factors hold them in.
+     */
+    private static long residentBytes(Bundle bundle) {
+        long bytes = 4L * bundle.modules().shared().numel();
+        for (var expert : bundle.modules().exclusive().values()) {
+            for (var tensor : expert.values()) {
+                bytes += tensor.storedBytes();
+            }
+        }
+        return bytes;
     }
 
     public Path dir() {
@@ -100,6 +131,21 @@ public final class LoadedModel implements AutoCloseable {
         return heads.get(task);
     }
 
+    /** θ* and the stacked factors: rows with their own merge weights run through these. */
+    public FactoredExperts factored() {
+        return factored;
+    }
+
+    /** θ* as DJL arrays (the base of a batch with no installed key). */
+    public Map<String, NDArray> shared() {
+        return factored.shared();
+    }
+
+    /** Approximate bytes of θ* and the experts' factors held for factored execution. */
+    public long factoredBytes() {
+        return factoredBytes;
+    }
+
     /** Floats per input row: prod(inputShape). */
     public int inputDim() {
         return inputDim;
@@ -112,6 +158,7 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        factored.close();
         manager.close();
     }
 }

@@ -28,8 +28,10 @@ public class ModelHolder {
     void onStart(@Observes StartupEvent event) {
         long t0 = System.nanoTime();
         try {
+            EngineThreads.apply(config);
             model = LoadedModel.load(config.bundle());
-            status = "bundle " + config.bundle() + ": " + model.architecture() + ", tasks " + model.tasks();
+            status = "bundle " + config.bundle() + ": " + model.architecture() + ", tasks " + model.tasks()
+                    + ", factored experts " + model.factoredBytes() / 1024 + " KiB";
             LOG.infof("loaded %s in %d ms", status, (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
             status = "bundle " + config.bundle() + " failed to load: " + e.getMessage();

@@ -3,6 +3,7 @@ package dev.twin.executor.grpc;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +37,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +54,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The running service through a real gRPC client: installs θ(w) materialized by core for one-hot w, executes batches
- * and compares with core's {@link Evaluation#predict} and a plain-Java forward pass; bad requests, eviction, listing
- * and readiness.
+ * and compares with core's {@link Evaluation#predict} and a plain-Java forward pass; rows with their own weights
+ * (factored, nothing installed) against a plain forward pass over each row's θ(w) materialized by core, θ* alone, an
+ * installed key plus each row's residual; bad requests, eviction, listing and readiness.
  */
 @QuarkusTest
 @QuarkusTestResource(SyntheticBundle.class)
@@ -112,12 +119,40 @@ class ExecutorServiceTest {
         return client.install(Multi.createFrom().iterable(chunks)).await().atMost(T);
     }
 
-    private static Row row(String id, String task, float[] x, int from, int dim) {
-        Row.Builder b = Row.newBuilder().setRequestId(id).setTask(task);
-        for (int i = 0; i < dim; i++) {
-            b.addValues(x[from + i]);
+    private static Row row(String id, String task) {
+        return Row.newBuilder().setRequestId(id).setTask(task).build();
+    }
+
+    /** Floats as one little-endian float32 block (the executor's input and weight encoding). */
+    private static ByteString le(float[]... rows) {
+        ByteBuffer b = ByteBuffer.allocate(Arrays.stream(rows).mapToInt(r -> r.length).sum() * Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] r : rows) {
+            for (float v : r) {
+                b.putFloat(v);
+            }
+        }
+        return ByteString.copyFrom(b.array());
+    }
+
+    /** One request on key with one row per x (ids "r-i"), tasks per row, and optional per-row weights. */
+    private static ExecuteRequest request(String key, List<String> tasks, float[][] x, float[][] w) {
+        ExecuteRequest.Builder b = ExecuteRequest.newBuilder().setKey(key).setInputs(le(x));
+        for (int i = 0; i < x.length; i++) {
+            b.addRows(row("r-" + i, tasks.get(i)));
+        }
+        if (w != null) {
+            b.setWeights(le(w));
         }
         return b.build();
+    }
+
+    private static float[] logits(RowResult r) {
+        float[] got = new float[r.getLogitsCount()];
+        for (int c = 0; c < got.length; c++) {
+            got[c] = r.getLogits(c);
+        }
+        return got;
     }
 
     private static StatusRuntimeException failure(Uni<?> call) {
@@ -137,7 +172,6 @@ class ExecutorServiceTest {
 
         // 30 rows of the expert's own task and 10 of another task (its own head), interleaved in one batch
         int n = 40;
-        ExecuteRequest.Builder req = ExecuteRequest.newBuilder().setKey("onehot-" + own);
         List<String> rowTask = new ArrayList<>();
         List<float[]> rowX = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -147,9 +181,9 @@ class ExecutorServiceTest {
             float[] x = java.util.Arrays.copyOfRange(test.x(), r * test.dim(), (r + 1) * test.dim());
             rowTask.add(name);
             rowX.add(x);
-            req.addRows(row("req-" + i, name, x, 0, x.length));
         }
-        ExecuteReply out = client.execute(req.build()).await().atMost(T);
+        ExecuteReply out = client.execute(request("onehot-" + own, rowTask, rowX.toArray(float[][]::new), null))
+                .await().atMost(T);
         assertEquals(n, out.getResultsCount());
 
         Architecture arch = Architectures.create(bundle.manifest().architecture());
@@ -165,7 +199,7 @@ class ExecutorServiceTest {
                     new Split(xs, new int[idx.length], idx.length, rowX.get(0).length));
             for (int k = 0; k < idx.length; k++) {
                 RowResult res = out.getResults(idx[k]);
-                assertEquals("req-" + idx[k], res.getRequestId());
+                assertEquals("r-" + idx[k], res.getRequestId());
                 assertEquals(name, res.getTask());
                 assertEquals(expected[k], res.getPredicted(), "row " + idx[k]);
                 float[] ref = Reference.mlpLogits(trunk, bundle.modules().heads().get(name), name, rowX.get(idx[k]));
@@ -199,33 +233,155 @@ class ExecutorServiceTest {
     void badBatchesAreRejectedWithTheReason() {
         init();
         String task = bundle.modules().tasks().get(0);
+        int t = bundle.modules().tasks().size();
         install("bad-batch", chunks("bad-batch", oneHot(0)));
         float[] x = new float[32];
 
         StatusRuntimeException shortRow = failure(client.execute(ExecuteRequest.newBuilder().setKey("bad-batch")
-                .addRows(row("ok", task, x, 0, 32)).addRows(row("short", task, x, 0, 31)).build()));
+                .addRows(row("ok", task)).addRows(row("short", task)).setInputs(le(x, new float[31])).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, shortRow.getStatus().getCode());
-        assertEquals("row 1 (request 'short') has 31 input values but the model expects 32 (input shape [32])",
+        assertEquals("inputs carry 252 bytes but 2 rows × 32 floats (input shape [32]) need 256",
                 shortRow.getStatus().getDescription());
 
-        StatusRuntimeException unknownTask = failure(client.execute(ExecuteRequest.newBuilder().setKey("bad-batch")
-                .addRows(row("r", "omega", x, 0, 32)).build()));
+        StatusRuntimeException unknownTask = failure(client.execute(request("bad-batch", List.of("omega"),
+                new float[][]{x}, null)));
         assertEquals(Status.Code.INVALID_ARGUMENT, unknownTask.getStatus().getCode());
-        assertEquals("row 0 (request 'r'): unknown task 'omega' (known: " + bundle.modules().tasks() + ")",
+        assertEquals("row 0 (request 'r-0'): unknown task 'omega' (known: " + bundle.modules().tasks() + ")",
                 unknownTask.getStatus().getDescription());
 
-        float[] nan = new float[32];
-        nan[3] = Float.NaN;
-        StatusRuntimeException nanRow = failure(client.execute(ExecuteRequest.newBuilder().setKey("bad-batch")
-                .addRows(row("n", task, nan, 0, 32)).build()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, nanRow.getStatus().getCode());
-        assertEquals("row 0 (request 'n'): input value 3 is NaN", nanRow.getStatus().getDescription());
+        StatusRuntimeException shortWeights = failure(client.execute(request("", List.of(task, task),
+                new float[][]{x, x}, new float[][]{new float[t], new float[t - 1]})));
+        assertEquals(Status.Code.INVALID_ARGUMENT, shortWeights.getStatus().getCode());
+        assertEquals("weights carry " + 4 * (2 * t - 1) + " bytes but 2 rows × " + t + " tasks "
+                + bundle.modules().tasks() + " need " + 8 * t, shortWeights.getStatus().getDescription());
 
-        StatusRuntimeException unknownKey = failure(client.execute(ExecuteRequest.newBuilder().setKey("nope")
-                .addRows(row("r", task, x, 0, 32)).build()));
+        StatusRuntimeException noRows = failure(client.execute(ExecuteRequest.newBuilder().build()));
+        assertEquals("execute request on the shared expert has no rows", noRows.getStatus().getDescription());
+
+        StatusRuntimeException unknownKey = failure(client.execute(request("nope", List.of(task), new float[][]{x},
+                null)));
         assertEquals(Status.Code.NOT_FOUND, unknownKey.getStatus().getCode());
         assertTrue(unknownKey.getStatus().getDescription().startsWith("weight set 'nope' is not installed"),
                 unknownKey.getStatus().getDescription());
+    }
+
+    /** Softmax-like weights, all different (seeded), bundle task order. */
+    private static float[] weights(Random rng, int t) {
+        float[] w = new float[t];
+        float sum = 0;
+        for (int j = 0; j < t; j++) {
+            w[j] = 0.05f + rng.nextFloat();
+            sum += w[j];
+        }
+        for (int j = 0; j < t; j++) {
+            w[j] /= sum;
+        }
+        return w;
+    }
+
+    /** θ(w)'s trunk as core's Materializer computes it (heads excluded). */
+    private WeightSet theta(float[] w) {
+        return materializer.materializeWeights(w).filter(n -> !n.matches(Architecture.HEAD_REGEX));
+    }
+
+    /** Largest absolute logit of the reference: the scale the tolerance is relative to. */
+    private static float scale(List<float[]> refs) {
+        float m = 0;
+        for (float[] r : refs) {
+            for (float v : r) {
+                m = Math.max(m, Math.abs(v));
+            }
+        }
+        return Math.max(m, 1f);
+    }
+
+    /** Mixed-task rows of the test splits: row i of task (i mod 3). */
+    private float[][] rows(int n, List<String> rowTask) {
+        float[][] x = new float[n][];
+        for (int i = 0; i < n; i++) {
+            String name = bundle.modules().tasks().get(i % 3);
+            Split s = taskData(name).test();
+            x[i] = Arrays.copyOfRange(s.x(), i * s.dim(), (i + 1) * s.dim());
+            rowTask.add(name);
+        }
+        return x;
+    }
+
+    @Test
+    void exactRowsWithAllDifferentWeightsEqualAForwardPassOverEachRowsMaterializedWeights() {
+        init();
+        int t = bundle.modules().tasks().size();
+        Random rng = new Random(17);
+        int n = 12;
+        List<String> rowTask = new ArrayList<>();
+        float[][] x = rows(n, rowTask);
+        float[][] w = new float[n][];
+        for (int i = 0; i < n; i++) {
+            w[i] = weights(rng, t);
+        }
+        ExecuteReply out = client.execute(request("", rowTask, x, w)).await().atMost(T);
+        assertEquals(n, out.getResultsCount());
+        List<float[]> refs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            refs.add(Reference.mlpLogits(theta(w[i]), bundle.modules().heads().get(rowTask.get(i)), rowTask.get(i),
+                    x[i]));
+        }
+        float tol = 1e-4f * scale(refs);
+        for (int i = 0; i < n; i++) {
+            assertEquals("r-" + i, out.getResults(i).getRequestId());
+            assertEquals(rowTask.get(i), out.getResults(i).getTask());
+            assertArrayEquals(refs.get(i), logits(out.getResults(i)), tol, "row " + i);
+        }
+    }
+
+    @Test
+    void staticRowsRunTheSharedExpertWithNothingInstalled() {
+        init();
+        int n = 6;
+        List<String> rowTask = new ArrayList<>();
+        float[][] x = rows(n, rowTask);
+        ExecuteReply out = client.execute(request("", rowTask, x, null)).await().atMost(T);
+        WeightSet star = bundle.modules().shared().filter(name -> !name.matches(Architecture.HEAD_REGEX));
+        List<float[]> refs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            refs.add(Reference.mlpLogits(star, bundle.modules().heads().get(rowTask.get(i)), rowTask.get(i), x[i]));
+        }
+        float tol = 1e-4f * scale(refs);
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(refs.get(i), logits(out.getResults(i)), tol, "row " + i);
+        }
+    }
+
+    @Test
+    void anInstalledKeyPlusEachRowsResidualEqualsExact() {
+        init();
+        int t = bundle.modules().tasks().size();
+        Random rng = new Random(23);
+        float[] wKey = weights(rng, t);
+        install("hot", chunks("hot", theta(wKey)));
+        int n = 8;
+        List<String> rowTask = new ArrayList<>();
+        float[][] x = rows(n, rowTask);
+        float[][] w = new float[n][];
+        float[][] residual = new float[n][t];
+        for (int i = 0; i < n; i++) {
+            w[i] = weights(rng, t);
+            for (int j = 0; j < t; j++) {
+                residual[i][j] = w[i][j] - wKey[j]; // θ(w_key) + Σ (w − w_key)·v̂ = θ(w)
+            }
+        }
+        ExecuteReply hot = client.execute(request("hot", rowTask, x, residual)).await().atMost(T);
+        ExecuteReply exact = client.execute(request("", rowTask, x, w)).await().atMost(T);
+        List<float[]> refs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            refs.add(Reference.mlpLogits(theta(w[i]), bundle.modules().heads().get(rowTask.get(i)), rowTask.get(i),
+                    x[i]));
+        }
+        float tol = 1e-4f * scale(refs);
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(logits(exact.getResults(i)), logits(hot.getResults(i)), tol, "row " + i);
+            assertArrayEquals(refs.get(i), logits(hot.getResults(i)), tol, "row " + i);
+        }
     }
 
     @Test
@@ -263,7 +419,7 @@ class ExecutorServiceTest {
         init();
         String task = bundle.modules().tasks().get(0);
         float[] x = new float[32];
-        ExecuteRequest onA = ExecuteRequest.newBuilder().setKey("lru-a").addRows(row("a", task, x, 0, 32)).build();
+        ExecuteRequest onA = request("lru-a", List.of(task), new float[][]{x}, null);
         install("lru-a", chunks("lru-a", oneHot(0)));
         install("lru-b", chunks("lru-b", oneHot(1)));
         client.execute(onA).await().atMost(T); // a is now more recently used than b
@@ -274,8 +430,8 @@ class ExecutorServiceTest {
         assertEquals(2, listed.getCapacity());
         assertEquals(List.of("lru-c", "lru-a"), listed.getInstalledList().stream().map(InstalledSet::getKey).toList());
         assertEquals(oneHot(2).numel(), listed.getInstalled(0).getValues());
-        StatusRuntimeException gone = failure(client.execute(ExecuteRequest.newBuilder().setKey("lru-b")
-                .addRows(row("b", task, x, 0, 32)).build()));
+        StatusRuntimeException gone = failure(client.execute(request("lru-b", List.of(task), new float[][]{x},
+                null)));
         assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
         assertEquals(1, client.execute(onA).await().atMost(T).getResultsCount());
     }
@@ -285,7 +441,8 @@ class ExecutorServiceTest {
         init();
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'executor-bundle' }.data.status", containsString("mlp"));
+                .body("checks.find { it.name == 'executor-bundle' }.data.status", containsString("mlp"))
+                .body("checks.find { it.name == 'executor-bundle' }.data.'factored-bytes'", greaterThan(0));
         HealthReply h = client.health(HealthRequest.getDefaultInstance()).await().atMost(T);
         assertTrue(h.getReady());
         assertEquals(bundle.modules().tasks(), h.getTasksList());

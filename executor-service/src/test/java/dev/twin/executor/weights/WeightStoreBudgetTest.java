@@ -46,6 +46,16 @@ class WeightStoreBudgetTest {
             public long maxInstalledBytes() {
                 return maxBytes;
             }
+
+            @Override
+            public java.util.OptionalInt threads() {
+                return java.util.OptionalInt.empty();
+            }
+
+            @Override
+            public int interopThreads() {
+                return 1;
+            }
         };
     }
 

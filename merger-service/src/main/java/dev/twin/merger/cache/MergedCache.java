@@ -16,11 +16,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * Merged weight sets θ(w) (heads excluded: the executor has them) by cluster key, LRU under the configured memory
- * budget. A key seen again with different merge weights is re-materialized (the old set is freed).
+ * budget. A key seen again with different merge weights is re-materialized (the old set is freed once unused).
  */
 @ApplicationScoped
 public class MergedCache {
@@ -28,6 +29,9 @@ public class MergedCache {
 
     private final BundleHolder holder;
     private final BudgetLru<MergedWeights> lru;
+    // one lock object per key ever materialized: cluster keys are few and bounded by the strategy's grid
+    private final ConcurrentHashMap<String, Object> keyLocks = new ConcurrentHashMap<>();
+    private final Object materializing = new Object();
 
     public MergedCache(BundleHolder holder, MergerConfig config) {
         this.holder = holder;
@@ -57,28 +61,39 @@ public class MergedCache {
         }
     }
 
-    /** θ(w) for the cluster key, from the cache or materialized now; the caller closes the lookup. */
+    /**
+     * θ(w) for the cluster key, from the cache or materialized now; the caller closes the lookup. A hit takes no
+     * lock; a miss locks only its own key while it materializes, so other keys' hits and materializations go on.
+     */
     public Lookup get(String key, float[] w) {
-        boolean[] fresh = {false};
-        List<String> evicted = new ArrayList<>();
-        MergedWeights m;
-        synchronized (lru) { // one lock with the cache's: no eviction between lookup and retain
-            m = lru.get(key, k -> {
-                fresh[0] = true;
-                return materialize(k, w);
-            }, evicted);
-            if (!fresh[0] && !Arrays.equals(m.w(), w)) {
-                LOG.warnf("cluster key '%s' arrived with merge weights %s after %s: re-materializing", key,
-                        Arrays.toString(w), Arrays.toString(m.w()));
-                lru.remove(key);
-                return get(key, w);
+        MergedWeights hit = lru.get(key, m -> Arrays.equals(m.w(), w) && m.tryRetain());
+        if (hit != null) {
+            return new Lookup(hit, false);
+        }
+        synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
+            // another batch of the key may have materialized it while this one waited for the lock
+            hit = lru.get(key, m -> Arrays.equals(m.w(), w) && m.tryRetain());
+            if (hit != null) {
+                return new Lookup(hit, false);
             }
-            m.retain();
+            if (lru.contains(key)) {
+                LOG.warnf("cluster key '%s' arrived with merge weights %s unlike the cached set's: re-materializing",
+                        key, Arrays.toString(w));
+            }
+            MergedWeights fresh;
+            // core's Materializer lends its resident arrays to one scratch manager at a time: one materialization
+            // at a time (CPU-bound either way), while hits and executions of other keys go on
+            synchronized (materializing) {
+                fresh = materialize(key, w);
+            }
+            fresh.retain(); // the caller's reference, besides the cache's
+            List<String> evicted = new ArrayList<>();
+            lru.admit(key, fresh, evicted);
+            if (!evicted.isEmpty()) {
+                LOG.debugf("evicted %s for '%s'", evicted, key);
+            }
+            return new Lookup(fresh, true);
         }
-        if (!evicted.isEmpty()) {
-            LOG.debugf("evicted %s for '%s'", evicted, key);
-        }
-        return new Lookup(m, fresh[0]);
     }
 
     private MergedWeights materialize(String key, float[] w) {

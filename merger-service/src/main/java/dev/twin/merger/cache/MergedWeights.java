@@ -57,6 +57,15 @@ public final class MergedWeights implements Sized {
         return this;
     }
 
+    /** One more user unless the set is already freed (an eviction won the race): then false and no reference. */
+    public synchronized boolean tryRetain() {
+        if (refs == 0) {
+            return false;
+        }
+        refs++;
+        return true;
+    }
+
     /** Drops one user's reference; the last one frees the arrays. */
     public synchronized void release() {
         if (refs == 0) {

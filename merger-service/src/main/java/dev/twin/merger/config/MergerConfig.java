@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Settings of the merger ({@code twin.merger.*}, each overridable by environment, e.g. TWIN_MERGER_BUNDLE). */
 @ConfigMapping(prefix = "twin.merger")
@@ -20,11 +21,24 @@ public interface MergerConfig {
     long cacheBudgetBytes();
 
     /**
-     * Clusters of one poll processed at once (materialization is serialized; executor calls overlap, so an executor
-     * works while the merger waits on another call).
+     * Executor calls (clusters, or slices of exact/static traffic) in flight at once, across polls. Unset: twice the
+     * machine's cores (a call mostly waits on the executor; materialization is serialized).
+     */
+    OptionalInt parallelClusters();
+
+    /**
+     * Polls whose results are not all written yet, at most: the consumer takes the next poll while earlier ones are
+     * still executing or waiting for broker acks, and waits only beyond this bound (back-pressure).
      */
     @WithDefault("4")
-    int parallelClusters();
+    int pollsInFlight();
+
+    /**
+     * Largest serialized execute request in bytes: coalesced exact/static traffic and large clusters are split into
+     * calls under it. Must not exceed the executors' quarkus.grpc.server.max-inbound-message-size (4 MiB).
+     */
+    @WithDefault("4194304")
+    int executorMaxMessageBytes();
 
     /** Executor gRPC addresses, host:port. */
     List<String> executors();

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gRPC client of one executor: executes a batch, and when the executor lacks the key (NOT_FOUND) or the set is
@@ -29,6 +30,7 @@ public final class ExecutorClient implements AutoCloseable {
     private final String address;
     private final ManagedChannel channel;
     private final long timeoutSeconds;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public ExecutorClient(String address, long timeoutSeconds) {
         this.address = address;
@@ -41,20 +43,40 @@ public final class ExecutorClient implements AutoCloseable {
         return address;
     }
 
+    /** Calls running on this executor now (the load that exact and static traffic is balanced by). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     /** Runs the batch with weights installed under request.key, installing them first when needed. */
     public ExecuteReply run(ExecuteRequest request, MergedWeights weights, boolean installFirst) {
-        if (installFirst) {
+        inFlight.incrementAndGet();
+        try {
+            if (installFirst) {
+                install(weights);
+            }
+            try {
+                return stub().execute(request);
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                    throw e;
+                }
+            }
             install(weights);
+            return stub().execute(request);
+        } finally {
+            inFlight.decrementAndGet();
         }
+    }
+
+    /** Runs a batch that needs no installed set (key empty: θ*, with or without per-row weights). */
+    public ExecuteReply run(ExecuteRequest request) {
+        inFlight.incrementAndGet();
         try {
             return stub().execute(request);
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                throw e;
-            }
+        } finally {
+            inFlight.decrementAndGet();
         }
-        install(weights);
-        return stub().execute(request);
     }
 
     private ExecutorGrpc.ExecutorBlockingStub stub() {

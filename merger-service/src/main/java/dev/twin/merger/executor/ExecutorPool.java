@@ -10,13 +10,19 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The configured executors: a batch goes to its cluster key's owner on the hash ring, and to the next executor on
- * the ring when one is unreachable (UNAVAILABLE, DEADLINE_EXCEEDED). INVALID_ARGUMENT is the batch's fault.
+ * The configured executors: a cluster batch goes to its key's owner on the hash ring (cache affinity), and to the
+ * next executor on the ring when one is unreachable (UNAVAILABLE, DEADLINE_EXCEEDED); traffic that needs no installed
+ * set (exact, static) goes to the least loaded executor. INVALID_ARGUMENT is the batch's fault.
  */
 @ApplicationScoped
 public class ExecutorPool {
@@ -24,6 +30,7 @@ public class ExecutorPool {
 
     private final HashRing ring;
     private final Map<String, ExecutorClient> clients = new LinkedHashMap<>();
+    private final AtomicInteger rotation = new AtomicInteger();
 
     public ExecutorPool(MergerConfig config) {
         this.ring = new HashRing(config.executors(), config.virtualNodes());
@@ -43,10 +50,30 @@ public class ExecutorPool {
 
     /** Runs request (key = cluster key) on the key's executor, failing over along the ring. */
     public Executed execute(ExecuteRequest request, MergedWeights weights, boolean fresh) {
+        return execute(request, ring.order(request.getKey()), c -> c.run(request, weights, fresh));
+    }
+
+    /**
+     * Runs a request that needs no installed set (θ*, optionally with per-row weights) on the least loaded executor
+     * (fewest calls in flight; ties rotate), failing over to the next least loaded.
+     */
+    public Executed executeAnywhere(ExecuteRequest request) {
+        List<String> nodes = ring.nodes();
+        int start = Math.floorMod(rotation.getAndIncrement(), nodes.size());
+        List<String> order = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            order.add(nodes.get((start + i) % nodes.size()));
+        }
+        order.sort(Comparator.comparingInt(a -> clients.get(a).inFlight())); // stable: ties keep the rotation
+        return execute(request, order, c -> c.run(request));
+    }
+
+    private Executed execute(ExecuteRequest request, List<String> order, Function<ExecutorClient, ExecuteReply> call) {
+        String what = request.getKey().isEmpty() ? "rows on the shared expert" : "cluster '" + request.getKey() + "'";
         StatusRuntimeException last = null;
-        for (String address : ring.order(request.getKey())) {
+        for (String address : order) {
             try {
-                return new Executed(clients.get(address).run(request, weights, fresh), address);
+                return new Executed(call.apply(clients.get(address)), address);
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
                 if (code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND) {

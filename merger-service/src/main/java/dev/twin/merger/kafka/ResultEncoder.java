@@ -1,21 +1,24 @@
 package dev.twin.merger.kafka;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twin.proto.inference.InferParameter;
 import dev.twin.proto.inference.InferTensorContents;
 import dev.twin.proto.inference.ModelInferResponse;
 import dev.twin.proto.routed.Encoding;
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Encodes a result as an OIP response in the request's encoding: the REST JSON response body or a protobuf
- * ModelInferResponse. Outputs: {@code logits} FP32 [1, classes] and {@code predicted} INT64 [1]; parameters
- * {@code task}, {@code cluster_key} and {@code router_weights} (task → weight; a JSON object in JSON, its JSON text as
- * a string parameter in protobuf, which has no map values).
+ * Encodes a result as one OIP response in the request's encoding: the REST JSON response body or a protobuf
+ * ModelInferResponse. Outputs: {@code logits} FP32 [N, classes] and {@code predicted} INT64 [N] for a request of N
+ * rows; parameters {@code task}, {@code cluster_key} and {@code router_weights}: task → weight for one row, a list of
+ * those (one per row) for N > 1; in protobuf, which has no map values, the same JSON text as a string parameter.
  */
 public final class ResultEncoder {
     public static final String JSON = "application/json";
@@ -29,62 +32,110 @@ public final class ResultEncoder {
         return e == Encoding.PROTOBUF ? PROTOBUF : JSON;
     }
 
-    public static byte[] encode(String model, ItemResult r, String clusterKey, Map<String, Float> routerWeights) {
-        return r.encoding() == Encoding.PROTOBUF ? protobuf(model, r, clusterKey, routerWeights)
-                : json(model, r, clusterKey, routerWeights);
+    public static byte[] encode(String model, ItemResult r) {
+        return r.encoding() == Encoding.PROTOBUF ? protobuf(model, r) : json(model, r);
     }
 
-    static byte[] json(String model, ItemResult r, String clusterKey, Map<String, Float> routerWeights) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("model_name", model);
-        root.put("id", r.requestId());
-        ObjectNode params = root.putObject("parameters");
-        params.put("task", r.task());
-        params.set("router_weights", weightsNode(routerWeights));
-        params.put("cluster_key", clusterKey);
-        ArrayNode outputs = root.putArray("outputs");
-        ObjectNode logits = outputs.addObject();
-        logits.put("name", "logits");
-        logits.put("datatype", "FP32");
-        logits.putArray("shape").add(1).add(r.logits().length);
-        ArrayNode data = logits.putArray("data");
-        for (float v : r.logits()) {
-            data.add(v);
+    // streamed field by field (no tree of nodes), in the order of the OIP REST response
+    static byte[] json(String model, ItemResult r) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 16 * r.rows() * r.logits()[0].length);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeStringField("model_name", model);
+            g.writeStringField("id", r.requestId());
+            g.writeObjectFieldStart("parameters");
+            g.writeStringField("task", r.task());
+            g.writeFieldName("router_weights");
+            writeWeights(g, r.routerWeights());
+            g.writeStringField("cluster_key", r.clusterKey());
+            g.writeEndObject();
+            g.writeArrayFieldStart("outputs");
+            g.writeStartObject();
+            g.writeStringField("name", "logits");
+            g.writeStringField("datatype", "FP32");
+            g.writeArrayFieldStart("shape");
+            g.writeNumber(r.rows());
+            g.writeNumber(r.logits()[0].length);
+            g.writeEndArray();
+            g.writeArrayFieldStart("data");
+            for (float[] row : r.logits()) {
+                for (float v : row) {
+                    g.writeNumber(v);
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeStartObject();
+            g.writeStringField("name", "predicted");
+            g.writeStringField("datatype", "INT64");
+            g.writeArrayFieldStart("shape");
+            g.writeNumber(r.rows());
+            g.writeEndArray();
+            g.writeArrayFieldStart("data");
+            for (int p : r.predicted()) {
+                g.writeNumber(p);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write result of request '" + r.requestId() + "'", e);
         }
-        ObjectNode pred = outputs.addObject();
-        pred.put("name", "predicted");
-        pred.put("datatype", "INT64");
-        pred.putArray("shape").add(1);
-        pred.putArray("data").add(r.predicted());
-        try {
-            return MAPPER.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write result of request '" + r.requestId() + "'", e);
+        return bytes.toByteArray();
+    }
+
+    /** One row: {task: weight} sorted by task; N rows: a list of those. */
+    private static void writeWeights(JsonGenerator g, List<Map<String, Float>> perRow) throws IOException {
+        if (perRow.size() == 1) {
+            writeWeights(g, perRow.get(0));
+            return;
         }
+        g.writeStartArray();
+        for (Map<String, Float> w : perRow) {
+            writeWeights(g, w);
+        }
+        g.writeEndArray();
     }
 
-    private static ObjectNode weightsNode(Map<String, Float> routerWeights) {
-        ObjectNode w = MAPPER.createObjectNode();
-        routerWeights.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(e -> w.put(e.getKey(), e.getValue()));
-        return w;
+    private static void writeWeights(JsonGenerator g, Map<String, Float> w) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, Float> e : new TreeMap<>(w).entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
     }
 
-    static byte[] protobuf(String model, ItemResult r, String clusterKey, Map<String, Float> routerWeights) {
+    private static String weightsText(List<Map<String, Float>> perRow) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            writeWeights(g, perRow);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    static byte[] protobuf(String model, ItemResult r) {
         InferTensorContents.Builder logits = InferTensorContents.newBuilder();
-        for (float v : r.logits()) {
-            logits.addFp32Contents(v);
+        for (float[] row : r.logits()) {
+            for (float v : row) {
+                logits.addFp32Contents(v);
+            }
+        }
+        InferTensorContents.Builder predicted = InferTensorContents.newBuilder();
+        for (int p : r.predicted()) {
+            predicted.addInt64Contents(p);
         }
         return ModelInferResponse.newBuilder().setModelName(model).setId(r.requestId())
                 .putParameters("task", InferParameter.newBuilder().setStringParam(r.task()).build())
                 .putParameters("router_weights", InferParameter.newBuilder()
-                        .setStringParam(weightsNode(routerWeights).toString()).build())
-                .putParameters("cluster_key", InferParameter.newBuilder().setStringParam(clusterKey).build())
+                        .setStringParam(weightsText(r.routerWeights())).build())
+                .putParameters("cluster_key", InferParameter.newBuilder().setStringParam(r.clusterKey()).build())
                 .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName("logits").setDatatype("FP32")
-                        .addShape(1).addShape(r.logits().length).setContents(logits))
+                        .addShape(r.rows()).addShape(r.logits()[0].length).setContents(logits))
                 .addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName("predicted")
-                        .setDatatype("INT64").addShape(1)
-                        .setContents(InferTensorContents.newBuilder().addInt64Contents(r.predicted())))
+                        .setDatatype("INT64").addShape(r.rows()).setContents(predicted))
                 .build().toByteArray();
     }
 }

@@ -3,65 +3,83 @@ package dev.twin.merger.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.executor.BatchRejectedException;
+import dev.twin.merger.executor.ExecutorUnavailableException;
+import dev.twin.merger.model.BundleHolder;
+import dev.twin.proto.executor.ExecuteReply;
+import dev.twin.proto.executor.RowResult;
 import dev.twin.proto.routed.RoutedBatch;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes twin.routed a poll at a time; records of the same cluster in one poll share one executor call. Each record is
- * processed, its results are written (to twin.results or the item's reply-to,
- * key = request id), and only once the broker has acknowledged every write is the record acked, so its offset is
- * committed after its results exist (at-least-once). A bad record goes to twin.dlq and is acked; nothing stops the
- * consumer. Unreachable executors or a not-yet-loaded bundle are retried with back-off before the DLQ.
+ * Consumes twin.routed a poll at a time and pipelines it: the records of a poll are grouped into units that share
+ * base weights (all exact records, all static records, each cluster key with its weights), each unit is packed into
+ * executor calls under the message limit, and the calls run on {@code parallel-clusters} threads; an item's result
+ * is written the moment its last row is answered. The method returns as soon as the poll is dispatched, so the next
+ * poll is taken while this one executes and waits for broker acks ({@code polls-in-flight} bounds how many).
+ *
+ * <p>Commits (at-least-once): with {@code batch=true} SmallRye's throttled strategy tracks only the LAST record of
+ * each partition of a poll (it registers that offset when the poll arrives; acking it commits the whole poll's
+ * prefix once every earlier registered offset is acked, so polls may finish out of order). So the last record of a
+ * partition is acked only when every record of that partition in the poll is settled: its results written (or it or
+ * its item in the DLQ) and acknowledged by the broker. Individual earlier records are never acked (the strategy
+ * does not know their offsets).
+ *
+ * <p>Nothing a record carries can make this method throw: bad records and failed result writes go to twin.dlq with
+ * the reason and the consumer goes on. Only a failed DLQ write (Kafka itself failing) nacks, which stops the channel
+ * (failure-strategy=fail) so that a restart redoes the uncommitted polls.
  */
 @ApplicationScoped
 public class RoutedConsumer {
     private static final Logger LOG = Logger.getLogger(RoutedConsumer.class);
-    public static final String STAGE = "merger";
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+    private static final long SHUTDOWN_WAIT_SECONDS = 25;
 
-    private final BatchProcessor processor;
-    private final MergerConfig config;
-    private final MutinyEmitter<byte[]> out;
+    private final BundleHolder holder;
+    private final CallRunner runner;
+    private final ResultWriter writer;
+    private final CallPacker packer;
     private final ExecutorService workers;
+    private final Semaphore polls;
+    private final int pollBound;
+    private final long retrySeconds;
 
-    public RoutedConsumer(BatchProcessor processor, MergerConfig config,
-                          @Channel("out") MutinyEmitter<byte[]> out) {
-        this.processor = processor;
-        this.config = config;
-        this.out = out;
-        if (config.parallelClusters() < 1) {
-            throw new IllegalArgumentException("twin.merger.parallel-clusters must be at least 1, got "
-                    + config.parallelClusters());
+    public RoutedConsumer(BundleHolder holder, CallRunner runner, ResultWriter writer, MergerConfig config) {
+        this.holder = holder;
+        this.runner = runner;
+        this.writer = writer;
+        int parallel = config.parallelClusters().orElse(2 * Runtime.getRuntime().availableProcessors());
+        if (parallel < 1 || config.pollsInFlight() < 1) {
+            throw new IllegalArgumentException("twin.merger.parallel-clusters and polls-in-flight must be at least 1,"
+                    + " got " + parallel + " and " + config.pollsInFlight());
         }
+        this.packer = new CallPacker(config.executorMaxMessageBytes());
+        this.pollBound = config.pollsInFlight();
+        this.retrySeconds = config.unavailableRetrySeconds();
+        this.polls = new Semaphore(pollBound);
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(config.parallelClusters(), r -> {
+        LOG.infof("%d executor calls in flight at most, %d polls", parallel, pollBound);
+        this.workers = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "twin-cluster-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -71,85 +89,183 @@ public class RoutedConsumer {
     @Incoming("routed")
     @Blocking
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> polled) {
-        List<Uni<Void>> sends = new ArrayList<>();
-        // one executor call per cluster of the poll: records of the same cluster (same key, same weights) coalesce
-        Map<List<Object>, List<Parsed>> byCluster = new LinkedHashMap<>();
+        try {
+            polls.acquire(); // back-pressure: at most polls-in-flight polls not yet fully answered
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.completedFuture(null); // shutting down: the poll stays uncommitted
+        }
+        Map<TopicPartition, List<CompletableFuture<Void>>> byPartition = new LinkedHashMap<>();
+        try {
+            dispatch(polled, byPartition);
+        } catch (RuntimeException e) {
+            // a bug, not a record: log it; the records without a settled future stay uncommitted
+            LOG.error("dispatching a poll of twin.routed failed", e);
+        }
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Map.Entry<TopicPartition, List<CompletableFuture<Void>>> e : byPartition.entrySet()) {
+            CompletableFuture<Void> partition = CompletableFuture.allOf(e.getValue().toArray(CompletableFuture[]::new));
+            KafkaRecord<String, byte[]> last = polled.getLatestOffsetRecords().get(e.getKey());
+            all.add(partition.handle((v, err) -> {
+                if (err == null) {
+                    last.ack();
+                } else {
+                    LOG.error("the DLQ could not be written: the poll is not committed and the channel stops", err);
+                    last.nack(err);
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> polls.release());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Parses and checks every record, groups them into units and starts their calls; one future per record. */
+    private void dispatch(KafkaRecordBatch<String, byte[]> polled,
+                          Map<TopicPartition, List<CompletableFuture<Void>>> byPartition) {
+        awaitBundle();
+        List<RecordWork> exact = new ArrayList<>();
+        List<RecordWork> stat = new ArrayList<>();
+        Map<List<Object>, List<RecordWork>> clusters = new LinkedHashMap<>();
+        Map<RecordWork, TopicPartition> partitionOf = new LinkedHashMap<>();
         for (KafkaRecord<String, byte[]> rec : polled.getRecords()) {
+            TopicPartition tp = new TopicPartition(rec.getTopic(), rec.getPartition());
+            List<CompletableFuture<Void>> futures = byPartition.computeIfAbsent(tp, k -> new ArrayList<>());
             Headers headers = rec.getHeaders() != null ? rec.getHeaders() : new RecordHeaders();
             try {
                 RoutedBatch batch = parse(rec.getPayload());
-                byCluster.computeIfAbsent(List.of(batch.getClusterKey(), batch.getMergeWeightsMap()),
-                        k -> new ArrayList<>()).add(new Parsed(rec, headers, batch));
+                Checked checked = BatchCheck.check(batch, holder.require());
+                RecordWork w = new RecordWork(new Parsed(rec, headers, checked));
+                partitionOf.put(w, tp);
+                switch (checked.route()) {
+                    case EXACT -> exact.add(w);
+                    case STATIC -> stat.add(w);
+                    case GROUPED -> clusters.computeIfAbsent(List.of(batch.getClusterKey(),
+                            batch.getMergeWeightsMap()), k -> new ArrayList<>()).add(w);
+                }
             } catch (BadRecordException e) {
-                sends.add(dlq(rec.getKey(), rec.getPayload(), headers, e.getMessage()));
+                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, e.getMessage()));
+            } catch (RuntimeException e) {
+                LOG.error("routed record failed", e);
+                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, "merger failure: " + e));
             }
         }
-        List<CompletableFuture<List<Uni<Void>>>> clusters = new ArrayList<>();
-        for (List<Parsed> cluster : byCluster.values()) {
-            clusters.add(CompletableFuture.supplyAsync(() -> cluster(cluster), workers));
-        }
-        for (CompletableFuture<List<Uni<Void>>> c : clusters) {
-            sends.addAll(c.join());
-        }
-        if (!sends.isEmpty()) {
-            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
-        }
-        return polled.ack();
-    }
-
-    /** The records of one cluster: joined into one executor call, or one by one when that fails. */
-    private List<Uni<Void>> cluster(List<Parsed> cluster) {
-        if (cluster.size() == 1) {
-            return handle(cluster.get(0));
-        }
-        RoutedBatch.Builder joined = cluster.get(0).batch().toBuilder();
-        for (int i = 1; i < cluster.size(); i++) {
-            joined.addAllItems(cluster.get(i).batch().getItemsList());
-        }
-        try {
-            return results(joined.build(), processWithRetry(joined.build()));
-        } catch (RuntimeException e) {
-            // some record of the cluster is bad (or the executor rejects it): redo them one by one so that only
-            // the guilty record goes to the DLQ, with its own bytes
-            List<Uni<Void>> sends = new ArrayList<>();
-            for (Parsed p : cluster) {
-                sends.addAll(handle(p));
+        List<List<RecordWork>> units = new ArrayList<>();
+        units.add(exact);
+        units.add(stat);
+        units.addAll(clusters.values());
+        for (List<RecordWork> unit : units) {
+            if (unit.isEmpty()) {
+                continue;
             }
-            return sends;
+            Map<RecordWork, CompletableFuture<Void>> done = runUnit(unit);
+            done.forEach((w, f) -> byPartition.get(partitionOf.get(w)).add(f));
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        workers.shutdown();
+    /**
+     * Waits (with back-off, up to unavailable-retry-seconds) while the bundle is not loaded; after that the records
+     * go to the DLQ naming why the merger is not ready.
+     */
+    private void awaitBundle() {
+        long delay = 200;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(retrySeconds);
+        while (!holder.ready() && System.nanoTime() < deadline) {
+            LOG.warnf("%s: waiting %d ms before checking the poll", holder.status(), delay);
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            delay = Math.min(delay * 2, 5000);
+        }
     }
 
-    /** One record's cluster: its results, or the record in the DLQ with the reason. */
-    private List<Uni<Void>> handle(Parsed p) {
+    /** Starts the calls of one unit; the future of each record completes when it is settled. */
+    private Map<RecordWork, CompletableFuture<Void>> runUnit(List<RecordWork> unit) {
+        RoutedBatch first = unit.get(0).parsed.checked().batch();
+        Route route = unit.get(0).parsed.checked().route();
+        String key = route == Route.GROUPED ? first.getClusterKey() : "";
+        Map<RecordWork, List<CompletableFuture<Void>>> perRecord = new LinkedHashMap<>();
+        unit.forEach(w -> perRecord.put(w, new ArrayList<>()));
+        List<Call> calls;
         try {
-            return results(p.batch(), processWithRetry(p.batch()));
-        } catch (BadRecordException | BatchRejectedException e) {
-            return List.of(dlq(p.record().getKey(), p.record().getPayload(), p.headers(), e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.error("routed record failed", e);
-            return List.of(dlq(p.record().getKey(), p.record().getPayload(), p.headers(),
-                    "merger failure: " + e.getMessage()));
+            calls = packer.pack(unit, key, route.weighted());
+        } catch (BadRecordException e) {
+            // only a record with a single row beyond the message limit gets here: redo each record alone
+            Map<RecordWork, CompletableFuture<Void>> out = new LinkedHashMap<>();
+            unit.forEach(w -> out.put(w, unit.size() == 1 ? fail(w, e.getMessage()) : runUnit(List.of(w)).get(w)));
+            return out;
         }
+        for (Call call : calls) {
+            CompletableFuture<Void> f = CompletableFuture
+                    .supplyAsync(() -> runner.run(call, route, first.getMergeWeightsMap()), workers)
+                    .thenCompose(reply -> publish(call, reply))
+                    .exceptionallyCompose(e -> failed(call, unwrap(e)));
+            call.segments().stream().map(Call.Segment::work).distinct().forEach(w -> perRecord.get(w).add(f));
+        }
+        Map<RecordWork, CompletableFuture<Void>> out = new LinkedHashMap<>();
+        perRecord.forEach((w, fs) -> out.put(w, CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))));
+        return out;
     }
 
-    private List<Uni<Void>> results(RoutedBatch batch, List<ItemResult> results) {
-        List<Uni<Void>> sends = new ArrayList<>(results.size());
-        for (ItemResult r : results) {
-            String topic = r.replyTo().isEmpty() ? config.topics().results() : r.replyTo();
-            RecordHeaders h = new RecordHeaders();
-            h.add("content-type", ResultEncoder.contentType(r.encoding()).getBytes(StandardCharsets.UTF_8));
-            byte[] body = ResultEncoder.encode(config.modelName(), r, batch.getClusterKey(),
-                    batch.getMergeWeightsMap());
-            sends.add(send(topic, r.requestId(), body, h));
+    /** Stores the call's answers; writes every item whose last row this call answered. */
+    private CompletableFuture<Void> publish(Call call, ExecuteReply reply) {
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        int i = 0;
+        for (Call.Segment s : call.segments()) {
+            for (int r = s.from(); r < s.to(); r++, i++) {
+                RowResult res = reply.getResults(i);
+                float[] logits = new float[res.getLogitsCount()];
+                for (int j = 0; j < logits.length; j++) {
+                    logits[j] = res.getLogits(j);
+                }
+                int item = s.work().answer(r, logits, res.getPredicted());
+                if (item >= 0 && !s.work().failed.get()) {
+                    writes.add(writer.result(s.work(), item));
+                }
+            }
         }
-        return sends;
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
-    private record Parsed(KafkaRecord<String, byte[]> record, Headers headers, RoutedBatch batch) {
+    /**
+     * A call failed. Several records in it: each is redone alone, so only a guilty record reaches the DLQ. One
+     * record: it goes to the DLQ with the reason (once, even when several of its calls fail).
+     */
+    private CompletableFuture<Void> failed(Call call, Throwable e) {
+        List<RecordWork> records = call.segments().stream().map(Call.Segment::work).distinct().toList();
+        String reason = e instanceof BadRecordException || e instanceof BatchRejectedException
+                || e instanceof ExecutorUnavailableException ? e.getMessage() : "merger failure: " + e;
+        if (!(e instanceof BadRecordException || e instanceof BatchRejectedException
+                || e instanceof ExecutorUnavailableException)) {
+            LOG.error("executor call failed", e);
+        }
+        if (records.size() == 1 || e instanceof ExecutorUnavailableException) {
+            return CompletableFuture.allOf(records.stream().map(w -> fail(w, reason))
+                    .toArray(CompletableFuture[]::new));
+        }
+        List<CompletableFuture<Void>> redone = new ArrayList<>();
+        for (RecordWork w : records) {
+            redone.add(runUnit(List.of(new RecordWork(w.parsed))).values().iterator().next());
+        }
+        return CompletableFuture.allOf(redone.toArray(CompletableFuture[]::new));
+    }
+
+    /** The record attempt to the DLQ with its original bytes (once). */
+    private CompletableFuture<Void> fail(RecordWork w, String reason) {
+        if (!w.failed.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return writer.dlq(w.parsed.record().getKey(), w.parsed.record().getPayload(), w.parsed.headers(), reason);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
     }
 
     private static RoutedBatch parse(byte[] value) {
@@ -163,48 +279,15 @@ public class RoutedConsumer {
         }
     }
 
-    /** Retries while the bundle is not loaded or no executor answers (neither is the record's fault). */
-    private List<ItemResult> processWithRetry(RoutedBatch batch) {
-        long delay = 200;
-        long deadline = System.nanoTime() + Duration.ofSeconds(config.unavailableRetrySeconds()).toNanos();
-        while (true) {
-            try {
-                return processor.process(batch);
-            } catch (IllegalStateException | dev.twin.merger.executor.ExecutorUnavailableException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                LOG.warnf("cluster '%s' not processed yet (%s): retrying in %d ms", batch.getClusterKey(),
-                        e.getMessage(), delay);
-                sleep(delay);
-                delay = Math.min(delay * 2, 5000);
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
+    // graceful shutdown: the polls in flight finish (their results written and acked) before the executors go
+    void onStop(@Observes ShutdownEvent event) {
         try {
-            Thread.sleep(ms);
+            if (!polls.tryAcquire(pollBound, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("polls still in flight at shutdown: they stay uncommitted and are redone after a restart");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry", e);
         }
-    }
-
-    private Uni<Void> dlq(Object key, byte[] value, Headers original, String reason) {
-        LOG.warnf("routed record (key %s) to %s: %s", key, config.topics().dlq(), reason);
-        RecordHeaders h = new RecordHeaders();
-        for (Header x : original) {
-            h.add(x);
-        }
-        h.add("twin-error-stage", STAGE.getBytes(StandardCharsets.UTF_8));
-        h.add("twin-error", (reason == null ? "unknown" : reason).getBytes(StandardCharsets.UTF_8));
-        return send(config.topics().dlq(), key, value == null ? new byte[0] : value, h);
-    }
-
-    private Uni<Void> send(String topic, Object key, byte[] value, RecordHeaders headers) {
-        OutgoingKafkaRecordMetadata<Object> m = OutgoingKafkaRecordMetadata.builder().withTopic(topic).withKey(key)
-                .withHeaders(headers).build();
-        return out.sendMessage(Message.of(value, Metadata.of(m)));
+        workers.shutdown();
     }
 }

@@ -46,6 +46,11 @@ public final class LoadedBundle implements AutoCloseable {
         return inputDim;
     }
 
+    /** Position of a task in the bundle's order, -1 when the bundle lacks it. */
+    public int taskIndex(String task) {
+        return tasks.indexOf(task);
+    }
+
     public Materializer materializer() {
         return materializer;
     }

@@ -41,17 +41,17 @@ class BudgetLruTest {
         Fake b = new Fake(100);
         Fake c = new Fake(50);
         List<String> ev = new ArrayList<>();
-        lru.get("a", k -> a, ev);
-        lru.get("b", k -> b, ev);
-        lru.get("c", k -> c, ev);
+        lru.admit("a", a, ev);
+        lru.admit("b", b, ev);
+        lru.admit("c", c, ev);
         assertEquals(List.of(), ev);
         assertEquals(new CacheStats(0, 3, 0, 3, 1000, 1000), lru.stats());
 
         // touch a: b becomes least recently used
-        assertSame(a, lru.get("a", k -> { throw new AssertionError("a is cached"); }, ev));
+        assertSame(a, lru.get("a", v -> true));
         // d = 60 floats = 240 B: 1000 + 240 > 1000, evicting b (400 B) leaves 600 + 240 = 840 B
         Fake d = new Fake(60);
-        lru.get("d", k -> d, ev);
+        lru.admit("d", d, ev);
         assertEquals(List.of("b"), ev);
         assertTrue(b.closed);
         assertFalse(a.closed || c.closed || d.closed);
@@ -60,9 +60,25 @@ class BudgetLruTest {
 
         // e = 150 floats = 600 B: evict c (200 B → 640), then a (400 B → 240); 240 + 600 = 840
         ev.clear();
-        lru.get("e", k -> new Fake(150), ev);
+        lru.admit("e", new Fake(150), ev);
         assertEquals(List.of("c", "a"), ev);
         assertEquals(new CacheStats(1, 5, 3, 2, 840, 1000), lru.stats());
+    }
+
+    @Test
+    void aLookupTheCallerRefusesIsNoHitAndReplacingAKeyClosesTheOldValue() {
+        BudgetLru<Fake> lru = new BudgetLru<>(1000);
+        Fake a = new Fake(10);
+        lru.admit("a", a, new ArrayList<>());
+        assertEquals(null, lru.get("a", v -> false));
+        assertEquals(null, lru.get("missing", v -> true));
+        assertEquals(0, lru.stats().hits());
+        Fake a2 = new Fake(20);
+        lru.admit("a", a2, new ArrayList<>());
+        assertTrue(a.closed);
+        assertSame(a2, lru.get("a", v -> true));
+        // replaced, not evicted: 80 bytes of a2 only
+        assertEquals(new CacheStats(1, 2, 0, 1, 80, 1000), lru.stats());
     }
 
     @Test
@@ -70,8 +86,8 @@ class BudgetLruTest {
         BudgetLru<Fake> lru = new BudgetLru<>(1000);
         Fake a = new Fake(10);
         List<String> ev = new ArrayList<>();
-        lru.get("a", k -> a, ev);
-        lru.get("big", k -> new Fake(300), ev); // 1200 B > 1000 B
+        lru.admit("a", a, ev);
+        lru.admit("big", new Fake(300), ev); // 1200 B > 1000 B
         assertEquals(List.of("a"), ev);
         assertTrue(a.closed);
         assertEquals(List.of("big"), lru.keys());
@@ -82,7 +98,7 @@ class BudgetLruTest {
     void removeFreesWithoutCountingAnEviction() {
         BudgetLru<Fake> lru = new BudgetLru<>(1000);
         Fake a = new Fake(10);
-        lru.get("a", k -> a, new ArrayList<>());
+        lru.admit("a", a, new ArrayList<>());
         lru.remove("a");
         assertTrue(a.closed);
         assertEquals(new CacheStats(0, 1, 0, 0, 0, 1000), lru.stats());

@@ -35,6 +35,7 @@ class MergedWeightsTest {
         assertEquals(1, closes.get());
         assertThrows(IllegalStateException.class, m::release);
         assertThrows(IllegalStateException.class, m::retain);
+        assertFalse(m.tryRetain(), "a freed set cannot be taken again");
         assertEquals(1, closes.get());
     }
 
@@ -42,7 +43,7 @@ class MergedWeightsTest {
     void aSetNobodyUsesIsFreedByTheCache() {
         BudgetLru<MergedWeights> lru = new BudgetLru<>(8);
         MergedWeights a = new MergedWeights("a", new float[]{1f}, manager, Map.of());
-        lru.get("a", k -> a, new java.util.ArrayList<>());
+        lru.admit("a", a, new java.util.ArrayList<>());
         lru.clear();
         assertTrue(a.freed());
         assertEquals(1, closes.get());

@@ -26,7 +26,14 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import dev.twin.core.materialize.Materializer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,8 +42,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The executor played in-process by the test (served on the test's own gRPC port): assembles installs, answers
- * NOT_FOUND for unknown keys, runs rows with core's architecture and the bundle's heads. Counts installs and records
- * every chunk size so the test can check the merger's install protocol.
+ * NOT_FOUND for unknown keys, runs rows with core's architecture and the bundle's heads over the installed set, θ*
+ * (empty key) or, for rows with their own weights, θ(w_row) materialized by core. Counts installs, records every
+ * chunk size and every execute request so the test can check the merger's protocol; can hold calls of a key.
  */
 @GrpcService
 public class FakeExecutor implements Executor {
@@ -44,13 +52,19 @@ public class FakeExecutor implements Executor {
     public static final AtomicInteger EXECUTES = new AtomicInteger();
     public static final AtomicInteger MAX_CHUNK = new AtomicInteger();
     public static final Map<String, WeightSet> INSTALLED = new ConcurrentHashMap<>();
+    /** Every execute request received, in arrival order. */
+    public static final Queue<ExecuteRequest> REQUESTS = new ConcurrentLinkedQueue<>();
+    /** A call on one of these keys waits for its latch ("" = θ* calls): the test plays a slow executor. */
+    public static final Map<String, CountDownLatch> HOLD = new ConcurrentHashMap<>();
     private static Bundle bundle;
     private static Architecture arch;
+    private static Materializer materializer;
 
     private static synchronized void load() {
         if (bundle == null) {
             bundle = Bundle.load(Path.of(ConfigProvider.getConfig().getValue("twin.merger.bundle", String.class)));
             arch = Architectures.create(bundle.manifest().architecture());
+            materializer = new Materializer(bundle.modules());
         }
     }
 
@@ -86,28 +100,48 @@ public class FakeExecutor implements Executor {
     public Uni<ExecuteReply> execute(ExecuteRequest request) {
         return Uni.createFrom().item(() -> {
             load();
-            WeightSet trunk = INSTALLED.get(request.getKey());
-            if (trunk == null) {
+            CountDownLatch hold = HOLD.get(request.getKey());
+            if (hold != null) {
+                try {
+                    hold.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            WeightSet trunk = request.getKey().isEmpty() ? null : INSTALLED.get(request.getKey());
+            if (!request.getKey().isEmpty() && trunk == null) {
                 throw Status.NOT_FOUND.withDescription("key '" + request.getKey() + "' not installed")
                         .asRuntimeException();
             }
             EXECUTES.incrementAndGet();
+            REQUESTS.add(request);
+            int n = request.getRowsCount();
+            int dim = request.getInputs().size() / Float.BYTES / Math.max(1, n);
+            int t = bundle.modules().tasks().size();
+            FloatBuffer x = request.getInputs().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            FloatBuffer w = request.getWeights().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
             ExecuteReply.Builder reply = ExecuteReply.newBuilder().setKey(request.getKey());
             try (NDManager m = DjlRuntime.newManager()) {
-                for (Row r : request.getRowsList()) {
+                for (int i = 0; i < n; i++) {
+                    Row r = request.getRows(i);
+                    // the row's base: the installed set, or θ* = θ(0); with weights, θ(w_row) materialized by core
                     WeightSet all = new WeightSet();
-                    trunk.asMap().forEach(all::put);
+                    if (request.getWeights().isEmpty()) {
+                        (trunk != null ? trunk : theta(new float[t])).asMap().forEach(all::put);
+                    } else {
+                        float[] wr = new float[t];
+                        w.get(i * t, wr);
+                        theta(wr).asMap().forEach(all::put);
+                    }
                     bundle.modules().heads().get(r.getTask()).asMap().forEach(all::put);
                     Map<String, NDArray> params = Params.toNd(m, all);
-                    float[] x = new float[r.getValuesCount()];
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = r.getValues(i);
-                    }
-                    float[] logits = arch.logits(params, r.getTask(), m.create(x, new Shape(1, x.length)))
-                            .toFloatArray();
+                    float[] xr = new float[dim];
+                    x.get(i * dim, xr);
+                    float[] logits = arch.logits(params, r.getTask(), m.create(xr, new Shape(1, dim))).toFloatArray();
                     int best = 0;
-                    for (int i = 1; i < logits.length; i++) {
-                        best = logits[i] > logits[best] ? i : best;
+                    for (int j = 1; j < logits.length; j++) {
+                        best = logits[j] > logits[best] ? j : best;
                     }
                     RowResult.Builder b = RowResult.newBuilder().setRequestId(r.getRequestId()).setTask(r.getTask())
                             .setPredicted(best);
@@ -119,6 +153,11 @@ public class FakeExecutor implements Executor {
             }
             return reply.build();
         });
+    }
+
+    /** θ(w) without heads, from core's Materializer (the reference the merger's answers are checked against). */
+    private static synchronized WeightSet theta(float[] w) {
+        return materializer.materializeWeights(w).filter(n -> !n.matches(Architecture.HEAD_REGEX));
     }
 
     @Override

@@ -28,7 +28,19 @@ import dev.twin.proto.routed.RoutedItem;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import com.google.protobuf.ByteString;
+import dev.twin.proto.executor.ExecuteRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +70,10 @@ import org.junit.jupiter.api.Test;
  * The running service on an embedded broker, with the executor played in-process: routed batches are answered item
  * by item with the predictions of core's Materializer + Evaluation on the same θ(w) (a dead first executor on the
  * ring forces fail-over), in each item's encoding and topic; the same key again hits the cache without a second
- * install; bad records land in twin.dlq with the reason and the consumer goes on.
+ * install; exact and static traffic goes in one call with the routed bytes passed through (and each row's own
+ * weights), a request of N rows gets one response of N rows, a record beyond the message limit is split; a slow
+ * cluster delays neither other answers nor is it committed before it is answered; bad records and unwritable results
+ * land in twin.dlq with the reason and the consumer goes on.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaAndBundle.class)
@@ -117,16 +132,48 @@ class MergerServiceTest {
         return Evaluation.predict(arch, theta, task, data.get(task).test().head(n));
     }
 
-    private static RoutedItem item(String id, String task, Split split, int row, Encoding enc, String replyTo) {
-        RoutedItem.Builder b = RoutedItem.newBuilder().setRequestId(id).setTask(task).setEncoding(enc)
-                .setReplyTo(replyTo);
-        for (int i = 0; i < split.dim(); i++) {
-            b.addValues(split.x()[row * split.dim() + i]);
+    /** One request of the test: its rows (one or more) of a task's test split. */
+    private record Req(String id, String task, Encoding enc, String replyTo, float[][] rows) {
+        Req(String id, String task, Split split, int row, Encoding enc, String replyTo) {
+            this(id, task, enc, replyTo, new float[][]{Arrays.copyOfRange(split.x(), row * split.dim(),
+                    (row + 1) * split.dim())});
         }
-        return b.build();
     }
 
-    private static void produce(String key, byte[] value, String headerName, String headerValue) throws Exception {
+    private static Req req(String id, String task, Split split, int row, Encoding enc, String replyTo) {
+        return new Req(id, task, split, row, enc, replyTo);
+    }
+
+    /** Floats as one little-endian float32 block, the stack's tensor encoding. */
+    private static ByteString le(float[][] rows) {
+        ByteBuffer b = ByteBuffer.allocate(Arrays.stream(rows).mapToInt(r -> r.length).sum() * Float.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] r : rows) {
+            for (float v : r) {
+                b.putFloat(v);
+            }
+        }
+        return ByteString.copyFrom(b.array());
+    }
+
+    /** A routed batch as the router publishes it: items in order, their rows in one block. */
+    private static RoutedBatch.Builder batch(String key, Map<String, Float> w, List<Req> reqs) {
+        RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(key).putAllMergeWeights(w);
+        List<float[]> rows = new ArrayList<>();
+        for (Req r : reqs) {
+            RoutedItem.Builder it = RoutedItem.newBuilder().setRequestId(r.id()).setTask(r.task())
+                    .setEncoding(r.enc()).setReplyTo(r.replyTo());
+            if (r.rows().length > 1) {
+                it.setRowCount(r.rows().length);
+            }
+            b.addItems(it);
+            rows.addAll(List.of(r.rows()));
+        }
+        return b.setRowSize(rows.get(0).length).setRows(le(rows.toArray(float[][]::new)));
+    }
+
+    /** Produces one record to twin.routed; returns its offset. */
+    private static long produce(String key, byte[] value, String headerName, String headerValue) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaAndBundle.bootstrap);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
@@ -135,12 +182,23 @@ class MergerServiceTest {
             if (headerName != null) {
                 r.headers().add(headerName, headerValue.getBytes(StandardCharsets.UTF_8));
             }
-            producer.send(r).get();
+            return producer.send(r).get().offset();
         }
     }
 
     /** Records of topic whose key satisfies want, polled until count of them arrived. */
-    private static List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<String> want, int count) {
+    private static List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<String> want, int count)
+            throws Exception {
+        return await(topic, want, r -> true, count);
+    }
+
+    private interface RecordTest {
+        boolean test(ConsumerRecord<String, byte[]> r) throws Exception;
+    }
+
+    /** Records of topic whose key satisfies want and that pass which, polled until count of them arrived. */
+    private static List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<String> want, RecordTest which,
+                                                              int count) throws Exception {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaAndBundle.bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -152,14 +210,14 @@ class MergerServiceTest {
             long end = System.nanoTime() + WAIT.toNanos();
             while (out.size() < count && System.nanoTime() < end) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && want.test(r.key())) {
+                    if (r.key() != null && want.test(r.key()) && which.test(r)) {
                         out.add(r);
                     }
                 }
             }
             // anything beyond count would be a duplicate: poll once more to see it
             for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                if (r.key() != null && want.test(r.key())) {
+                if (r.key() != null && want.test(r.key()) && which.test(r)) {
                     out.add(r);
                 }
             }
@@ -173,9 +231,28 @@ class MergerServiceTest {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    /** The prediction, task and cluster key of a result in either encoding, with its shape checks. */
-    private record Decoded(String id, int predicted, int classes, String task, String clusterKey,
-                           Map<String, Float> weights) {
+    /** The predictions, task, cluster key and router weights of a result in either encoding, shapes checked. */
+    private record Decoded(String id, List<Integer> predictions, int classes, String task, String clusterKey,
+                           List<Map<String, Float>> weights) {
+        int predicted() {
+            assertEquals(1, predictions.size());
+            return predictions.get(0);
+        }
+
+        int rows() {
+            return predictions.size();
+        }
+    }
+
+    /** router_weights: one object for one row, a list of them for N rows. */
+    private static List<Map<String, Float>> weights(JsonNode n) {
+        List<Map<String, Float>> out = new ArrayList<>();
+        for (JsonNode o : n.isArray() ? n : JSON.createArrayNode().add(n)) {
+            Map<String, Float> w = new HashMap<>();
+            o.fields().forEachRemaining(e -> w.put(e.getKey(), (float) e.getValue().asDouble()));
+            out.add(w);
+        }
+        return out;
     }
 
     private static Decoded decode(ConsumerRecord<String, byte[]> r) throws Exception {
@@ -187,23 +264,27 @@ class MergerServiceTest {
             assertEquals("FP32", logits.get("datatype").asText());
             JsonNode pred = n.get("outputs").get(1);
             assertEquals("predicted", pred.get("name").asText());
-            Map<String, Float> w = new HashMap<>();
-            n.get("parameters").get("router_weights").fields()
-                    .forEachRemaining(e -> w.put(e.getKey(), (float) e.getValue().asDouble()));
-            assertEquals(logits.get("data").size(), logits.get("shape").get(1).asInt());
-            return new Decoded(n.get("id").asText(), pred.get("data").get(0).asInt(), logits.get("data").size(),
-                    n.get("parameters").get("task").asText(), n.get("parameters").get("cluster_key").asText(), w);
+            int rows = logits.get("shape").get(0).asInt();
+            int classes = logits.get("shape").get(1).asInt();
+            assertEquals(rows * classes, logits.get("data").size());
+            assertEquals(rows, pred.get("shape").get(0).asInt());
+            List<Integer> p = new ArrayList<>();
+            pred.get("data").forEach(x -> p.add(x.asInt()));
+            List<Map<String, Float>> w = weights(n.get("parameters").get("router_weights"));
+            assertEquals(rows, w.size());
+            return new Decoded(n.get("id").asText(), p, classes, n.get("parameters").get("task").asText(),
+                    n.get("parameters").get("cluster_key").asText(), w);
         }
         assertEquals("application/x-protobuf", type);
         ModelInferResponse m = ModelInferResponse.parseFrom(r.value());
         assertEquals("twin", m.getModelName());
-        Map<String, Float> w = new HashMap<>();
-        JSON.readTree(m.getParametersOrThrow("router_weights").getStringParam()).fields()
-                .forEachRemaining(e -> w.put(e.getKey(), (float) e.getValue().asDouble()));
-        return new Decoded(m.getId(), (int) m.getOutputs(1).getContents().getInt64Contents(0),
-                m.getOutputs(0).getContents().getFp32ContentsCount(),
-                m.getParametersOrThrow("task").getStringParam(),
-                m.getParametersOrThrow("cluster_key").getStringParam(), w);
+        int rows = (int) m.getOutputs(0).getShape(0);
+        int classes = (int) m.getOutputs(0).getShape(1);
+        assertEquals(rows * classes, m.getOutputs(0).getContents().getFp32ContentsCount());
+        List<Integer> p = m.getOutputs(1).getContents().getInt64ContentsList().stream().map(Long::intValue).toList();
+        return new Decoded(m.getId(), p, classes, m.getParametersOrThrow("task").getStringParam(),
+                m.getParametersOrThrow("cluster_key").getStringParam(),
+                weights(JSON.readTree(m.getParametersOrThrow("router_weights").getStringParam())));
     }
 
     @Test
@@ -219,15 +300,15 @@ class MergerServiceTest {
 
         Split s0 = data.get(t0).test();
         Split s1 = data.get(t1).test();
-        RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(key).putAllMergeWeights(w);
+        List<Req> reqs = new ArrayList<>();
         Map<String, Integer> want = new HashMap<>();
         for (int i = 0; i < 3; i++) {
-            b.addItems(item("a0-" + i, t0, s0, i, i % 2 == 0 ? Encoding.JSON : Encoding.PROTOBUF, ""));
-            b.addItems(item("a1-" + i, t1, s1, i, i % 2 == 0 ? Encoding.PROTOBUF : Encoding.JSON, ""));
+            reqs.add(req("a0-" + i, t0, s0, i, i % 2 == 0 ? Encoding.JSON : Encoding.PROTOBUF, ""));
+            reqs.add(req("a1-" + i, t1, s1, i, i % 2 == 0 ? Encoding.PROTOBUF : Encoding.JSON, ""));
         }
         // no task named: the arg-max of w (t0) applies; and one answer goes to its own reply-to topic
-        b.addItems(item("a-notask", "", s0, 3, Encoding.JSON, ""));
-        b.addItems(item("a-reply", t1, s1, 3, Encoding.PROTOBUF, "my.replies"));
+        reqs.add(req("a-notask", "", s0, 3, Encoding.JSON, ""));
+        reqs.add(req("a-reply", t1, s1, 3, Encoding.PROTOBUF, "my.replies"));
         int[] p0 = expected(w, t0, 4);
         int[] p1 = expected(w, t1, 4);
         for (int i = 0; i < 3; i++) {
@@ -235,7 +316,8 @@ class MergerServiceTest {
             want.put("a1-" + i, p1[i]);
         }
         want.put("a-notask", p0[3]);
-        produce(key, b.build().toByteArray(), null, null);
+        RoutedBatch sent = batch(key, w, reqs).build();
+        produce(key, sent.toByteArray(), null, null);
 
         List<ConsumerRecord<String, byte[]>> got = await("twin.results", k -> k.startsWith("a0-")
                 || k.startsWith("a1-") || k.equals("a-notask"), 7);
@@ -247,24 +329,27 @@ class MergerServiceTest {
             assertEquals(task, d.task());
             assertEquals(data.get(task).classes(), d.classes());
             assertEquals(key, d.clusterKey());
-            assertEquals(Map.of(t0, 0.7f, t1, 0.3f), d.weights());
+            assertEquals(List.of(Map.of(t0, 0.7f, t1, 0.3f)), d.weights());
         }
         Decoded reply = decode(await("my.replies", "a-reply"::equals, 1).get(0));
         assertEquals(p1[3], reply.predicted());
         assertEquals(installsBefore + 1, FakeExecutor.INSTALLS.get(), "one install of the new set");
         assertTrue(FakeExecutor.MAX_CHUNK.get() <= 262_144);
+        // the routed rows reached the executor as they were sent: the same bytes, in one call
+        ExecuteRequest call = executeCallsOn(key).get(0);
+        assertEquals(sent.getRows(), call.getInputs());
+        assertTrue(call.getWeights().isEmpty());
         CacheStats mid = cache.stats();
         assertEquals(before.misses() + 1, mid.misses());
         assertEquals(before.hits(), mid.hits());
 
         // the same cluster again: cache hit, no new install, right answers
-        RoutedBatch again = RoutedBatch.newBuilder().setClusterKey(key).putAllMergeWeights(w)
-                .addItems(item("b0-4", t0, s0, 4, Encoding.JSON, ""))
-                .addItems(item("b1-4", t1, s1, 4, Encoding.JSON, "")).build();
+        RoutedBatch again = batch(key, w, List.of(req("b0-4", t0, s0, 4, Encoding.JSON, ""),
+                req("b1-4", t1, s1, 4, Encoding.JSON, ""))).build();
         int[] q0 = expected(w, t0, 5);
         int[] q1 = expected(w, t1, 5);
         produce(key, again.toByteArray(), null, null);
-        for (ConsumerRecord<String, byte[]> r : await("twin.results", k -> k.startsWith("b"), 2)) {
+        for (ConsumerRecord<String, byte[]> r : await("twin.results", k -> k.equals("b0-4") || k.equals("b1-4"), 2)) {
             assertEquals(r.key().equals("b0-4") ? q0[4] : q1[4], decode(r).predicted());
         }
         CacheStats after = cache.stats();
@@ -276,6 +361,258 @@ class MergerServiceTest {
         assertTrue(after.bytes() >= 4 * trunkValues);
     }
 
+    /** The execute requests the fake executor received for key, in arrival order. */
+    private static List<ExecuteRequest> executeCallsOn(String key) {
+        return FakeExecutor.REQUESTS.stream().filter(r -> r.getKey().equals(key)).toList();
+    }
+
+    /** The execute requests carrying a row of the given request id. */
+    private static List<ExecuteRequest> callsWith(String requestId) {
+        return FakeExecutor.REQUESTS.stream()
+                .filter(r -> r.getRowsList().stream().anyMatch(x -> x.getRequestId().equals(requestId))).toList();
+    }
+
+    /** Softmax-like weights of one row, all different (seeded), in the bundle's task order. */
+    private static float[] rowWeights(Random rng, int t) {
+        float[] w = new float[t];
+        float sum = 0;
+        for (int j = 0; j < t; j++) {
+            w[j] = 0.05f + rng.nextFloat();
+            sum += w[j];
+        }
+        for (int j = 0; j < t; j++) {
+            w[j] /= sum;
+        }
+        return w;
+    }
+
+    /** Reference prediction of one row: core's θ(w) with the task's head. */
+    private int predict(float[] w, String task, float[] x) {
+        WeightSet theta = materializer.materializeWeights(w).filter(name -> !name.matches(Architecture.HEAD_REGEX));
+        bundle.modules().heads().get(task).asMap().forEach(theta::put);
+        return Evaluation.predict(arch, theta, task, new Split(x, new int[1], 1, x.length))[0];
+    }
+
+    @Test
+    void exactBatchIsOneCallWithTheBytesPassedThroughAndEachRowsOwnWeights() throws Exception {
+        init();
+        List<String> tasks = bundle.modules().tasks();
+        int t = tasks.size();
+        String t0 = tasks.get(0);
+        String t2 = tasks.get(2);
+        Split s0 = data.get(t0).test();
+        Split s2 = data.get(t2).test();
+        Random rng = new Random(11);
+        // four one-row requests and one request of three rows, every row with its own weights
+        List<Req> reqs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            reqs.add(req("x-" + i, i % 2 == 0 ? t0 : t2, i % 2 == 0 ? s0 : s2, 10 + i,
+                    i % 2 == 0 ? Encoding.JSON : Encoding.PROTOBUF, ""));
+        }
+        float[][] three = new float[3][];
+        for (int r = 0; r < 3; r++) {
+            three[r] = Arrays.copyOfRange(s2.x(), (20 + r) * s2.dim(), (21 + r) * s2.dim());
+        }
+        reqs.add(new Req("x-multi", t2, Encoding.JSON, "", three));
+        float[][] w = new float[7][];
+        for (int r = 0; r < 7; r++) {
+            w[r] = rowWeights(rng, t);
+        }
+        RoutedBatch sent = batch("exact", Map.of(), reqs).setRowWeights(le(w)).build();
+        produce("exact", sent.toByteArray(), null, null);
+
+        Map<String, ConsumerRecord<String, byte[]>> got = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : await("twin.results", k -> k.startsWith("x-"), 5)) {
+            got.put(r.key(), r);
+        }
+        // one execute call on θ* (empty key), no install, the routed bytes passed through unchanged
+        List<ExecuteRequest> calls = callsWith("x-0");
+        assertEquals(1, calls.size());
+        ExecuteRequest call = calls.get(0);
+        assertEquals("", call.getKey());
+        assertEquals(7, call.getRowsCount());
+        assertEquals(sent.getRows(), call.getInputs());
+        assertEquals(sent.getRowWeights(), call.getWeights());
+        assertEquals(List.of("x-multi", "x-multi", "x-multi"), call.getRowsList().subList(4, 7).stream()
+                .map(dev.twin.proto.executor.Row::getRequestId).toList());
+
+        for (int i = 0; i < 4; i++) {
+            Decoded d = decode(got.get("x-" + i));
+            String task = i % 2 == 0 ? t0 : t2;
+            Split s = i % 2 == 0 ? s0 : s2;
+            float[] x = Arrays.copyOfRange(s.x(), (10 + i) * s.dim(), (11 + i) * s.dim());
+            assertEquals(List.of(predict(w[i], task, x)), d.predictions(), "x-" + i);
+            assertEquals("exact", d.clusterKey());
+            assertEquals(List.of(byTask(tasks, w[i])), d.weights(), "the row's own weights");
+        }
+        // the request of three rows: one response, logits [3, classes], its rows' own weights
+        Decoded multi = decode(got.get("x-multi"));
+        assertEquals(3, multi.rows());
+        assertEquals(data.get(t2).classes(), multi.classes());
+        List<Integer> wantPred = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            wantPred.add(predict(w[4 + r], t2, three[r]));
+        }
+        assertEquals(wantPred, multi.predictions());
+        assertEquals(List.of(byTask(tasks, w[4]), byTask(tasks, w[5]), byTask(tasks, w[6])), multi.weights());
+    }
+
+    private static Map<String, Float> byTask(List<String> tasks, float[] w) {
+        Map<String, Float> m = new HashMap<>();
+        for (int j = 0; j < tasks.size(); j++) {
+            m.put(tasks.get(j), w[j]);
+        }
+        return m;
+    }
+
+    @Test
+    void staticBatchRunsTheSharedExpertWithoutWeights() throws Exception {
+        init();
+        List<String> tasks = bundle.modules().tasks();
+        String t1 = tasks.get(1);
+        Split s1 = data.get(t1).test();
+        Map<String, Float> zeros = new HashMap<>();
+        tasks.forEach(x -> zeros.put(x, 0f));
+        RoutedBatch sent = batch("static", zeros, List.of(req("st-0", t1, s1, 30, Encoding.JSON, ""),
+                req("st-1", t1, s1, 31, Encoding.PROTOBUF, ""))).build();
+        produce("static", sent.toByteArray(), null, null);
+        List<ConsumerRecord<String, byte[]>> got = await("twin.results", k -> k.startsWith("st-"), 2);
+        ExecuteRequest call = callsWith("st-0").get(0);
+        assertEquals("", call.getKey());
+        assertTrue(call.getWeights().isEmpty(), "θ* alone: no weights");
+        assertEquals(sent.getRows(), call.getInputs());
+        for (ConsumerRecord<String, byte[]> r : got) {
+            int row = r.key().equals("st-0") ? 30 : 31;
+            float[] x = Arrays.copyOfRange(s1.x(), row * s1.dim(), (row + 1) * s1.dim());
+            Decoded d = decode(r);
+            assertEquals(List.of(predict(new float[tasks.size()], t1, x)), d.predictions());
+            assertEquals("static", d.clusterKey());
+            assertEquals(List.of(zeros), d.weights());
+        }
+    }
+
+    @Test
+    void aRecordBeyondTheMessageLimitIsSplitIntoSeveralCallsAndFullyAnswered() throws Exception {
+        init();
+        String t0 = bundle.modules().tasks().get(0);
+        Split s0 = data.get(t0).test();
+        int t = bundle.modules().tasks().size();
+        // 64 KiB limit in the test profile; 600 rows of 32 floats + weights + ids are ~110 KB
+        int n = 600;
+        Random rng = new Random(5);
+        List<Req> reqs = new ArrayList<>();
+        float[][] w = new float[n][];
+        for (int i = 0; i < n; i++) {
+            reqs.add(req("big-" + i, t0, s0, i % s0.n(), Encoding.JSON, ""));
+            w[i] = rowWeights(rng, t);
+        }
+        RoutedBatch sent = batch("exact", Map.of(), reqs).setRowWeights(le(w)).build();
+        assertTrue(sent.getSerializedSize() > limit, "the record must exceed the limit");
+        produce("exact", sent.toByteArray(), null, null);
+        List<ConsumerRecord<String, byte[]>> got = await("twin.results", k -> k.startsWith("big-"), n);
+        // in row order (the calls run in parallel and arrive in any order)
+        List<ExecuteRequest> calls = FakeExecutor.REQUESTS.stream().filter(r -> r.getRowsCount() > 0
+                && r.getRows(0).getRequestId().startsWith("big-"))
+                .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.getRows(0).getRequestId().substring(4))))
+                .toList();
+        assertTrue(calls.size() >= 2, calls.size() + " calls");
+        int rows = 0;
+        ByteString inputs = ByteString.EMPTY;
+        for (ExecuteRequest c : calls) {
+            assertTrue(c.getSerializedSize() <= limit, c.getSerializedSize() + " > " + limit);
+            rows += c.getRowsCount();
+            inputs = inputs.concat(c.getInputs());
+        }
+        assertEquals(n, rows);
+        assertEquals(sent.getRows(), inputs, "the slices of the calls make up the routed block");
+        Map<String, Integer> pred = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : got) {
+            pred.put(r.key(), decode(r).predictions().get(0));
+        }
+        for (int i : new int[]{0, 299, 599}) {
+            float[] x = reqs.get(i).rows()[0];
+            assertEquals(predict(w[i], t0, x), pred.get("big-" + i), "big-" + i);
+        }
+    }
+
+    @ConfigProperty(name = "twin.merger.executor-max-message-bytes")
+    int limit;
+
+    @Test
+    void aClusterIsAnsweredWithoutWaitingForASlowerOneAndTheSlowRecordIsNotCommittedMeanwhile() throws Exception {
+        init();
+        String t0 = bundle.modules().tasks().get(0);
+        Split s0 = data.get(t0).test();
+        String slowKey = "slow-cluster";
+        CountDownLatch release = new CountDownLatch(1);
+        FakeExecutor.HOLD.put(slowKey, release);
+        long slowOffset;
+        try {
+            slowOffset = produce(slowKey, batch(slowKey, Map.of(t0, 1f),
+                    List.of(req("slow-1", t0, s0, 40, Encoding.JSON, ""))).build().toByteArray(), null, null);
+            produce("fast-cluster", batch("fast-cluster", Map.of(t0, 0.9f), List.of(req("fast-1", t0, s0, 41,
+                    Encoding.JSON, ""))).build().toByteArray(), null, null);
+            // the fast cluster is answered while the slow call is still held by the executor
+            await("twin.results", "fast-1"::equals, 1);
+            assertEquals(1, release.getCount());
+            // the commit interval of the test profile is 200 ms: give it a few rounds, it must stay before slow-1
+            Thread.sleep(1000);
+            assertTrue(committed() <= slowOffset, "committed " + committed() + " passes the unanswered record at "
+                    + slowOffset);
+        } finally {
+            release.countDown();
+            FakeExecutor.HOLD.remove(slowKey);
+        }
+        await("twin.results", "slow-1"::equals, 1);
+        // answered now: the commit moves past it
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (committed() <= slowOffset && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        assertTrue(committed() > slowOffset, "committed " + committed() + " after the answer at " + slowOffset);
+    }
+
+    /** The merger group's committed offset on twin.routed (next offset to read), -1 when none. */
+    private static long committed() throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaAndBundle.bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets("twin-merger").partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition("twin.routed", 0));
+            return o == null ? -1 : o.offset();
+        }
+    }
+
+    @Test
+    void aResultThatCannotBeWrittenSendsItsItemToTheDlqAndTheConsumerGoesOn() throws Exception {
+        init();
+        String t0 = bundle.modules().tasks().get(0);
+        Split s0 = data.get(t0).test();
+        int t = bundle.modules().tasks().size();
+        Random rng = new Random(3);
+        float[][] w = {rowWeights(rng, t), rowWeights(rng, t)};
+        // "bad topic!" is no legal topic name: the broker refuses the write of that one result
+        RoutedBatch poison = batch("exact", Map.of(), List.of(req("poison-1", t0, s0, 50, Encoding.JSON,
+                "bad topic!"), req("poison-ok", t0, s0, 51, Encoding.JSON, ""))).setRowWeights(le(w)).build();
+        produce("exact", poison.toByteArray(), "x-trace", "9");
+        ConsumerRecord<String, byte[]> dead = await("twin.dlq", k -> true, r -> "poison-1".equals(
+                RoutedBatch.parseFrom(r.value()).getItems(0).getRequestId()), 1).get(0);
+        assertEquals("merger", header(dead, "twin-error-stage"));
+        assertEquals("9", header(dead, "x-trace"));
+        assertTrue(header(dead, "twin-error").contains("could not be written to 'bad topic!'"),
+                header(dead, "twin-error"));
+        RoutedBatch item = RoutedBatch.parseFrom(dead.value());
+        assertEquals(1, item.getItemsCount());
+        assertEquals(poison.getRows().substring(0, s0.dim() * 4), item.getRows());
+        assertEquals(poison.getRowWeights().substring(0, t * 4), item.getRowWeights());
+        // the other item of the record, and a record after it, are answered
+        await("twin.results", "poison-ok"::equals, 1);
+        produce("exact", batch("exact", Map.of(), List.of(req("after-poison", t0, s0, 52, Encoding.JSON, "")))
+                .setRowWeights(le(new float[][]{rowWeights(rng, t)})).build().toByteArray(), null, null);
+        await("twin.results", "after-poison"::equals, 1);
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
     @Test
     void badRecordsGoToTheDlqWithTheReasonAndTheConsumerGoesOn() throws Exception {
         init();
@@ -283,19 +620,22 @@ class MergerServiceTest {
         Split s0 = data.get(t0).test();
         byte[] garbage = "not a protobuf \u00ff\u00fe".getBytes(StandardCharsets.UTF_8);
         produce("bad-garbage", garbage, "x-trace", "7");
-        RoutedBatch unknownTask = RoutedBatch.newBuilder().setClusterKey("bad-task").putMergeWeights(t0, 1f)
-                .addItems(item("u-1", "nope", s0, 0, Encoding.JSON, "")).build();
+        RoutedBatch unknownTask = batch("bad-task", Map.of(t0, 1f), List.of(req("u-1", "nope", s0, 0, Encoding.JSON,
+                ""))).build();
         produce("bad-task", unknownTask.toByteArray(), null, null);
         RoutedBatch shortRow = RoutedBatch.newBuilder().setClusterKey("bad-len").putMergeWeights(t0, 1f)
-                .addItems(RoutedItem.newBuilder().setRequestId("s-1").setTask(t0).setEncoding(Encoding.JSON)
-                        .addValues(1f)).build();
+                .addItems(RoutedItem.newBuilder().setRequestId("s-1").setTask(t0).setEncoding(Encoding.JSON))
+                .setRowSize(s0.dim()).setRows(le(new float[][]{{1f}})).build();
         produce("bad-len", shortRow.toByteArray(), null, null);
+        RoutedBatch noWeights = batch("exact", Map.of(), List.of(req("nw-1", t0, s0, 0, Encoding.JSON, "")))
+                .build();
+        produce("bad-exact", noWeights.toByteArray(), null, null);
         String key = "good-after-bad";
-        produce(key, RoutedBatch.newBuilder().setClusterKey(key).putMergeWeights(t0, 1f)
-                .addItems(item("g-1", t0, s0, 5, Encoding.JSON, "")).build().toByteArray(), null, null);
+        produce(key, batch(key, Map.of(t0, 1f), List.of(req("g-1", t0, s0, 5, Encoding.JSON, ""))).build()
+                .toByteArray(), null, null);
 
         Map<String, ConsumerRecord<String, byte[]>> dlq = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : await("twin.dlq", k -> k.startsWith("bad-"), 3)) {
+        for (ConsumerRecord<String, byte[]> r : await("twin.dlq", k -> k.startsWith("bad-"), 4)) {
             dlq.put(r.key(), r);
             assertEquals("merger", header(r, "twin-error-stage"));
         }
@@ -306,8 +646,10 @@ class MergerServiceTest {
         assertArrayEquals(unknownTask.toByteArray(), dlq.get("bad-task").value());
         assertTrue(header(dlq.get("bad-task"), "twin-error").contains("unknown task 'nope'"),
                 header(dlq.get("bad-task"), "twin-error"));
-        assertTrue(header(dlq.get("bad-len"), "twin-error").contains("1 input values but the model takes "
-                + s0.dim()), header(dlq.get("bad-len"), "twin-error"));
+        assertEquals("cluster 'bad-len': rows carry 4 bytes but 1 rows × " + s0.dim() + " float32 need "
+                + 4 * s0.dim(), header(dlq.get("bad-len"), "twin-error"));
+        assertEquals("cluster 'exact': row weights carry 0 bytes but 1 rows × " + bundle.modules().tasks().size()
+                + " tasks need " + 4 * bundle.modules().tasks().size(), header(dlq.get("bad-exact"), "twin-error"));
 
         // the good batch produced after them is answered
         int[] p = expected(Map.of(t0, 1f), t0, 6);

@@ -1,0 +1,100 @@
+package dev.twin.merger.kafka;
+
+import dev.twin.merger.cache.MergedCache;
+import dev.twin.merger.config.MergerConfig;
+import dev.twin.merger.executor.ExecutorPool;
+import dev.twin.merger.executor.ExecutorUnavailableException;
+import dev.twin.merger.model.BundleHolder;
+import dev.twin.proto.executor.ExecuteReply;
+import dev.twin.proto.executor.ExecuteRequest;
+import dev.twin.proto.executor.RowResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one executor call: exact and static traffic on the least loaded executor with no install; a cluster's on its
+ * key's owner with θ(w) from the cache (materialized and installed when new). Retries with back-off while no executor
+ * answers or the bundle is not loaded (neither is the record's fault), then gives up with the reason.
+ */
+@ApplicationScoped
+public class CallRunner {
+    private static final Logger LOG = Logger.getLogger(CallRunner.class);
+
+    private final BundleHolder holder;
+    private final MergedCache cache;
+    private final ExecutorPool executors;
+    private final MergerConfig config;
+
+    public CallRunner(BundleHolder holder, MergedCache cache, ExecutorPool executors, MergerConfig config) {
+        this.holder = holder;
+        this.cache = cache;
+        this.executors = executors;
+        this.config = config;
+    }
+
+    /** The reply to call, its rows checked against the request's (count and request ids, in order). */
+    ExecuteReply run(Call call, Route route, Map<String, Float> mergeWeights) {
+        ExecuteReply reply = withRetry(call.request(), () -> execute(call.request(), route, mergeWeights));
+        if (reply.getResultsCount() != call.rows()) {
+            throw new IllegalStateException("executor answered " + reply.getResultsCount() + " of " + call.rows()
+                    + " rows" + where(call.request()));
+        }
+        for (int i = 0; i < call.rows(); i++) {
+            RowResult r = reply.getResults(i);
+            String want = call.request().getRows(i).getRequestId();
+            if (!r.getRequestId().equals(want)) {
+                throw new IllegalStateException("executor answered request '" + r.getRequestId() + "' in place of '"
+                        + want + "'" + where(call.request()));
+            }
+        }
+        return reply;
+    }
+
+    private ExecuteReply execute(ExecuteRequest request, Route route, Map<String, Float> mergeWeights) {
+        if (route != Route.GROUPED) {
+            holder.require();
+            return executors.executeAnywhere(request).reply();
+        }
+        float[] w = holder.require().weights(mergeWeights);
+        try (MergedCache.Lookup merged = cache.get(request.getKey(), w)) {
+            return executors.execute(request, merged.weights(), merged.fresh()).reply();
+        }
+    }
+
+    private static String where(ExecuteRequest r) {
+        return r.getKey().isEmpty() ? " (shared expert)" : " (cluster '" + r.getKey() + "')";
+    }
+
+    private interface Attempt {
+        ExecuteReply run();
+    }
+
+    private ExecuteReply withRetry(ExecuteRequest request, Attempt attempt) {
+        long delay = 200;
+        long deadline = System.nanoTime() + Duration.ofSeconds(config.unavailableRetrySeconds()).toNanos();
+        while (true) {
+            try {
+                return attempt.run();
+            } catch (IllegalStateException | ExecutorUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.warnf("call of %d rows%s not run yet (%s): retrying in %d ms", request.getRowsCount(),
+                        where(request), e.getMessage(), delay);
+                sleep(delay);
+                delay = Math.min(delay * 2, 5000);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry", e);
+        }
+    }
+}

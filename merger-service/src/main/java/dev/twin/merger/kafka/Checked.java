@@ -1,0 +1,30 @@
+package dev.twin.merger.kafka;
+
+import dev.twin.proto.routed.RoutedBatch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A routed batch that passed {@link BatchCheck}: its route, the task of each item and where each item's rows start
+ * (rowStart[i] .. rowStart[i + 1]; rowStart[items] = total rows).
+ */
+record Checked(RoutedBatch batch, Route route, String[] tasks, int[] rowStart) {
+
+    int totalRows() {
+        return rowStart[rowStart.length - 1];
+    }
+
+    int rowsOf(int item) {
+        return rowStart[item + 1] - rowStart[item];
+    }
+
+    /** Row r's own router weights (exact only), bundle task order. */
+    float[] rowWeights(int r, int tasks) {
+        ByteBuffer b = batch.getRowWeights().asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
+        float[] w = new float[tasks];
+        for (int t = 0; t < tasks; t++) {
+            w[t] = b.getFloat((r * tasks + t) * Float.BYTES);
+        }
+        return w;
+    }
+}
