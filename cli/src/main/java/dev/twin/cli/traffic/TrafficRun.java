@@ -20,12 +20,28 @@ import me.tongfei.progressbar.ProgressBar;
  * ModelInfer calls, each channel with a bounded number of requests in flight (a closed loop, so latencies measure
  * the stack rather than a client-side queue). Every result on the results topic counts, whichever channel sent the
  * request: a gRPC call that timed out is still answered once its result is written.
+ *
+ * <p>With an arrival rate (open loop) the k-th item is due at k / rate seconds after the start whatever the answers
+ * do, and its latency counts from that due time, so a send that waits for a free slot still shows as latency.
  */
 public final class TrafficRun {
-    /** Requests in flight per channel, the longest wait without any progress, the gRPC deadline, a progress bar. */
-    public record Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress) {
+    /**
+     * Requests in flight per channel, the longest wait without any progress, the gRPC deadline, a progress bar, and
+     * the arrival schedule ({@link ArrivalSchedule#CLOSED_LOOP}: send as soon as a slot is free).
+     */
+    public record Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress,
+                           ArrivalSchedule arrivals) {
+        public Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress) {
+            this(inFlight, stallTimeout, grpcDeadlineMs, progress, ArrivalSchedule.CLOSED_LOOP);
+        }
+
         public static Settings defaults() {
             return new Settings(64, Duration.ofSeconds(90), 30_000, true);
+        }
+
+        /** The same settings with an open-loop arrival schedule. */
+        public Settings withArrivals(ArrivalSchedule schedule) {
+            return new Settings(inFlight, stallTimeout, grpcDeadlineMs, progress, schedule);
         }
     }
 
@@ -105,13 +121,16 @@ public final class TrafficRun {
                 }
             });
             start = System.nanoTime();
-            for (TrafficItem item : plan) {
+            for (int k = 0; k < plan.size(); k++) {
+                TrafficItem item = plan.get(k);
+                long due = start + s.arrivals().offsetNanos(k);
+                sleepUntil(due);
                 if (!acquire(slots.get(item.channel()), lastProgress, s.stallTimeout())) {
                     log.println("traffic: no progress for " + s.stallTimeout().toSeconds() + " s; stopped sending at "
                             + sent.size() + " of " + plan.size() + " requests");
                     break;
                 }
-                sent.put(item.id(), System.nanoTime());
+                sent.put(item.id(), s.arrivals().isOpen() ? due : System.nanoTime());
                 if (item.channel() == Channel.KAFKA) {
                     kafka.send(item.id(), OipMessages.json(item), OipMessages.JSON, Map.of());
                 } else {
@@ -150,6 +169,12 @@ public final class TrafficRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    private static void sleepUntil(long nanos) {
+        for (long left = nanos - System.nanoTime(); left > 0; left = nanos - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
     }
 
