@@ -92,8 +92,9 @@ public final class E2eBench {
                         if (strategy.equals(E2eReport.STATIC) && s.relayRecords() > 0) {
                             log.println("bench: Kafka relay ceiling, " + s.relayRecords() + " records on "
                                     + record.endpoints().bootstrap());
-                            relay[0] = KafkaRelay.run(record.endpoints().bootstrap(), payloads(traffic),
-                                    s.relayRecords(), Stack.PARTITIONS, s.workDir());
+                            relay[0] = KafkaRelay.run(record.endpoints().bootstrap(),
+                                    KafkaRelay.meanBytes(payloads(traffic)), s.relayRecords(), Stack.PARTITIONS,
+                                    s.workDir());
                         }
                         if (s.jfr()) {
                             List<JfrProfile.Summary> list = new ArrayList<>();
@@ -139,9 +140,9 @@ public final class E2eBench {
             log.println(String.format(Locale.ROOT, "%s: open loop, %d requests at %.1f/s (%s × %.2f)", strategy,
                     items.size(), t.ratePerSecond(), t.basis(), t.fraction()));
             TrafficRun.Settings settings = new TrafficRun.Settings(OPEN_LOOP_IN_FLIGHT, Duration.ofSeconds(90),
-                    60_000, false).withArrivals(ArrivalSchedule.openLoop(t.ratePerSecond()));
+                    60_000, false);
             TrafficResult r = TrafficRun.run(items, record.endpoints().bootstrap(), record.endpoints().grpc(),
-                    record.endpoints().model(), settings, log);
+                    record.endpoints().model(), settings, ArrivalSchedule.openLoop(t.ratePerSecond()), log);
             OpenLoopPoint p = OpenLoopPoint.measured(strategy, t, r);
             log.println(String.format(Locale.ROOT, "  achieved %.1f/s, %d of %d answered; p50 %.1f ms, p99 %.1f ms, "
                     + "p99.9 %.1f ms", p.achievedPerSecond(), p.answered(), items.size(), p.p50Ms(), p.p99Ms(),

@@ -118,6 +118,7 @@ public record E2eReport(String suite, String machine, String date, Map<String, T
                 n.put("file", p.file().toString());
                 n.put("java_samples", p.javaSamples());
                 n.put("native_samples", p.nativeSamples());
+                n.put("idle_samples", p.idleSamples());
                 ArrayNode self = n.putArray("top_self");
                 p.self().forEach(e -> self.addObject().put("frame", e.frame()).put("share", e.share()));
                 ArrayNode inc = n.putArray("top_inclusive");

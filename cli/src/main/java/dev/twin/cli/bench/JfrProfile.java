@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
@@ -24,18 +25,25 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class JfrProfile {
     static final String RECORDING = "twin-bench";
+    /**
+     * Top frames of a thread that waits rather than works: JFR samples threads blocked in native code (a selector, a
+     * parked thread) as native method samples, which would otherwise bury the work under idle event loops.
+     */
+    static final Pattern IDLE = Pattern.compile("(EPoll\\.wait|\\.epollWait|\\.poll0?|Net\\.poll|\\.accept0?"
+            + "|Unsafe\\.park|Thread\\.sleep|Object\\.wait0?|\\.socketRead0|\\.waitForProcessExit)$");
     private static final long JCMD_TIMEOUT_S = 60;
 
     /** One frame ({@code Class.method}) and its share of the samples. */
     public record Entry(String frame, long samples, double share) {
     }
 
-    /** A profile's totals and its hottest frames. */
-    public record Summary(String service, Path file, long javaSamples, long nativeSamples, List<Entry> self,
-                          List<Entry> inclusive) {
+    /** A profile's totals (working samples in Java and in native code, idle waits left out) and hottest frames. */
+    public record Summary(String service, Path file, long javaSamples, long nativeSamples, long idleSamples,
+                          List<Entry> self, List<Entry> inclusive) {
         public String console(int top) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                    "%s: %d samples in Java, %d in native code (%s)%n", service, javaSamples, nativeSamples, file));
+                    "%s: %d working samples in Java, %d in native code (%d idle waits left out; %s)%n", service,
+                    javaSamples, nativeSamples, idleSamples, file));
             sb.append("  self (top frame):\n");
             self.stream().limit(top).forEach(e -> sb.append(String.format(Locale.ROOT, "    %5.1f%%  %s%n",
                     100 * e.share(), e.frame())));
@@ -59,11 +67,15 @@ public final class JfrProfile {
         jcmd(pid, "JFR.stop", "name=" + RECORDING, "filename=" + file.toAbsolutePath());
     }
 
-    /** The summary of a recording: execution and native method samples, top {@code top} frames each way. */
+    /**
+     * The summary of a recording: execution samples and native method samples that are not idle waits, top
+     * {@code top} frames each way.
+     */
     public static Summary summarize(String service, Path file, int top) {
         List<List<String>> stacks = new ArrayList<>();
         long java = 0;
         long nat = 0;
+        long idle = 0;
         try (RecordingFile rf = new RecordingFile(file)) {
             while (rf.hasMoreEvents()) {
                 RecordedEvent e = rf.readEvent();
@@ -76,6 +88,10 @@ public final class JfrProfile {
                 for (RecordedFrame f : e.getStackTrace().getFrames()) {
                     frames.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
                 }
+                if (frames.isEmpty() || IDLE.matcher(frames.get(0)).find()) {
+                    idle++;
+                    continue;
+                }
                 stacks.add(frames);
                 if (isJava) {
                     java++;
@@ -86,7 +102,7 @@ public final class JfrProfile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read JFR recording " + file + ": " + e.getMessage(), e);
         }
-        return new Summary(service, file, java, nat, top(stacks, top, false), top(stacks, top, true));
+        return new Summary(service, file, java, nat, idle, top(stacks, top, false), top(stacks, top, true));
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Kafka ceiling: the same request payloads relayed through the stack's broker by Kafka's own perf tools
+ * The Kafka ceiling: records of the requests' size relayed through the stack's broker by Kafka's own perf tools
  * ({@code org.apache.kafka.tools.ProducerPerformance} then {@code ConsumerPerformance}, from kafka-tools in the
  * broker's jar directory), producer and consumer with Kafka's default settings. A pipelined relay moves records no
  * faster than the slower of the two sides.
@@ -37,38 +37,31 @@ public final class KafkaRelay {
     }
 
     /**
-     * Relays {@code records} records drawn from {@code payloads} (one per line in a payload file; none may hold a
-     * newline) through the broker at {@code bootstrap}; the tools' output goes to files in {@code workDir}.
+     * Relays {@code records} records of {@code recordBytes} bytes each (the mean size of the requests the Kafka
+     * channel sends; the broker does not look inside, and a binary payload cannot go through the tool's line-delimited
+     * payload file) through the broker at {@code bootstrap}; the tools' output goes to files in {@code workDir}.
      */
-    public static Ceiling run(String bootstrap, List<byte[]> payloads, int records, int partitions, Path workDir) {
-        if (payloads.isEmpty() || records < 1) {
-            throw new IllegalArgumentException("the relay needs payloads and a positive record count");
-        }
-        Path file = workDir.resolve("relay-payloads.txt");
-        long bytes = 0;
-        try (var out = Files.newOutputStream(file)) {
-            for (byte[] p : payloads) {
-                for (byte b : p) {
-                    if (b == '\n') {
-                        throw new IllegalArgumentException("a relay payload holds a newline, the payload delimiter");
-                    }
-                }
-                out.write(p);
-                out.write('\n');
-                bytes += p.length;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    public static Ceiling run(String bootstrap, int recordBytes, int records, int partitions, Path workDir) {
+        if (recordBytes < 1 || records < 1) {
+            throw new IllegalArgumentException("the relay needs a positive record size and count, got " + recordBytes
+                    + " B and " + records);
         }
         Topics.create(bootstrap, List.of(TOPIC), partitions);
         String produced = tool(workDir, "relay-producer", "org.apache.kafka.tools.ProducerPerformance", "--topic", TOPIC,
-                "--num-records", String.valueOf(records), "--payload-file", file.toString(), "--throughput", "-1",
-                "--producer-props", "bootstrap.servers=" + bootstrap);
+                "--num-records", String.valueOf(records), "--record-size", String.valueOf(recordBytes),
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap);
         String consumed = tool(workDir, "relay-consumer", "org.apache.kafka.tools.ConsumerPerformance",
                 "--bootstrap-server", bootstrap, "--topic", TOPIC, "--messages", String.valueOf(records),
                 "--timeout", "60000");
-        return new Ceiling((double) bytes / payloads.size(), records, producedPerSecond(produced),
-                consumedPerSecond(consumed));
+        return new Ceiling(recordBytes, records, producedPerSecond(produced), consumedPerSecond(consumed));
+    }
+
+    /** Mean size of {@code payloads} in bytes, rounded. */
+    public static int meanBytes(List<byte[]> payloads) {
+        if (payloads.isEmpty()) {
+            throw new IllegalArgumentException("no payloads to size the relay's records from");
+        }
+        return (int) Math.round(payloads.stream().mapToLong(p -> p.length).sum() / (double) payloads.size());
     }
 
     /** Records/s of ProducerPerformance's summary (its last "N records sent, X records/sec" line). */

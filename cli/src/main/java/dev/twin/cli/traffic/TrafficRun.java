@@ -25,23 +25,10 @@ import me.tongfei.progressbar.ProgressBar;
  * do, and its latency counts from that due time, so a send that waits for a free slot still shows as latency.
  */
 public final class TrafficRun {
-    /**
-     * Requests in flight per channel, the longest wait without any progress, the gRPC deadline, a progress bar, and
-     * the arrival schedule ({@link ArrivalSchedule#CLOSED_LOOP}: send as soon as a slot is free).
-     */
-    public record Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress,
-                           ArrivalSchedule arrivals) {
-        public Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress) {
-            this(inFlight, stallTimeout, grpcDeadlineMs, progress, ArrivalSchedule.CLOSED_LOOP);
-        }
-
+    /** Requests in flight per channel, the longest wait without any progress, the gRPC deadline, a progress bar. */
+    public record Settings(int inFlight, Duration stallTimeout, long grpcDeadlineMs, boolean progress) {
         public static Settings defaults() {
             return new Settings(64, Duration.ofSeconds(90), 30_000, true);
-        }
-
-        /** The same settings with an open-loop arrival schedule. */
-        public Settings withArrivals(ArrivalSchedule schedule) {
-            return new Settings(inFlight, stallTimeout, grpcDeadlineMs, progress, schedule);
         }
     }
 
@@ -50,7 +37,13 @@ public final class TrafficRun {
 
     public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                     Settings s, PrintStream log) {
-        return run(plan, bootstrap, grpcTarget, model, s, n -> { }, log);
+        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, n -> { }, log);
+    }
+
+    /** As above with an arrival schedule (open loop: requests due at a fixed rate, latency from the due time). */
+    public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
+                                    Settings s, ArrivalSchedule arrivals, PrintStream log) {
+        return run(plan, bootstrap, grpcTarget, model, s, arrivals, n -> { }, log);
     }
 
     /**
@@ -59,6 +52,12 @@ public final class TrafficRun {
      */
     public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                     Settings s, java.util.function.IntConsumer onAnswered, PrintStream log) {
+        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, onAnswered, log);
+    }
+
+    private static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
+                                     Settings s, ArrivalSchedule arrivals, java.util.function.IntConsumer onAnswered,
+                                     PrintStream log) {
         Map<String, TrafficItem> byId = new ConcurrentHashMap<>();
         for (TrafficItem i : plan) {
             if (byId.put(i.id(), i) != null) {
@@ -123,14 +122,14 @@ public final class TrafficRun {
             start = System.nanoTime();
             for (int k = 0; k < plan.size(); k++) {
                 TrafficItem item = plan.get(k);
-                long due = start + s.arrivals().offsetNanos(k);
+                long due = start + arrivals.offsetNanos(k);
                 sleepUntil(due);
                 if (!acquire(slots.get(item.channel()), lastProgress, s.stallTimeout())) {
                     log.println("traffic: no progress for " + s.stallTimeout().toSeconds() + " s; stopped sending at "
                             + sent.size() + " of " + plan.size() + " requests");
                     break;
                 }
-                sent.put(item.id(), s.arrivals().isOpen() ? due : System.nanoTime());
+                sent.put(item.id(), arrivals.isOpen() ? due : System.nanoTime());
                 if (item.channel() == Channel.KAFKA) {
                     kafka.send(item.id(), OipMessages.json(item), OipMessages.JSON, Map.of());
                 } else {

@@ -44,7 +44,7 @@ class E2eReportTest {
                         "200.0/s is above 1.50× this strategy's saturation (100.0/s)")));
         KafkaRelay.Ceiling relay = new KafkaRelay.Ceiling(3100, 20000, 5000, 4000);
         EngineCeiling.Result engine = new EngineCeiling.Result(64, Map.of("static", 10000.0, "exact", 5000.0));
-        JfrProfile.Summary prof = new JfrProfile.Summary("router-service", Path.of("r.jfr"), 30, 10,
+        JfrProfile.Summary prof = new JfrProfile.Summary("router-service", Path.of("r.jfr"), 30, 10, 5,
                 List.of(new JfrProfile.Entry("A.f", 20, 0.5)), List.of(new JfrProfile.Entry("B.g", 40, 1.0)));
         return new E2eReport("fashion-mnist-8", "2 cores", "2026-11-30T06:30:00Z", closed, ol, relay, engine,
                 Map.of("static", List.of(prof)));

@@ -1,6 +1,8 @@
 package dev.twin.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,18 @@ class JfrProfileTest {
         List<JfrProfile.Entry> self = JfrProfile.top(STACKS, 10, false);
         assertEquals(List.of(new JfrProfile.Entry("a", 2, 0.5), new JfrProfile.Entry("b", 1, 0.25),
                 new JfrProfile.Entry("c", 1, 0.25)), self);
+    }
+
+    @Test
+    void idleWaitsAreRecognizedByTheirTopFrame() {
+        for (String idle : List.of("sun.nio.ch.EPoll.wait", "jdk.internal.misc.Unsafe.park", "java.lang.Thread.sleep",
+                "java.lang.Object.wait", "sun.nio.ch.Net.poll", "io.netty.channel.epoll.Native.epollWait")) {
+            assertTrue(JfrProfile.IDLE.matcher(idle).find(), idle);
+        }
+        for (String work : List.of("ai.djl.pytorch.jni.PyTorchLibrary.torchMatmul",
+                "ai.onnxruntime.OnnxRuntime.run", "sun.nio.ch.FileDispatcherImpl.writev0", "a.Pool.pollTask")) {
+            assertFalse(JfrProfile.IDLE.matcher(work).find(), work);
+        }
     }
 
     @Test

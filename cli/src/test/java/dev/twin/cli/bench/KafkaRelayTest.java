@@ -30,6 +30,13 @@ class KafkaRelayTest {
     }
 
     @Test
+    void recordsHaveTheRequestsMeanSize() {
+        assertEquals(3, KafkaRelay.meanBytes(java.util.List.of(new byte[2], new byte[3], new byte[5]))); // 10/3 → 3
+        assertEquals(4, KafkaRelay.meanBytes(java.util.List.of(new byte[3], new byte[4]))); // 3.5 rounds up
+        assertThrows(IllegalArgumentException.class, () -> KafkaRelay.meanBytes(java.util.List.of()));
+    }
+
+    @Test
     void aRelayIsAsFastAsItsSlowerSide() {
         assertEquals(4000.0, new KafkaRelay.Ceiling(3000, 20000, 9000, 4000).relayPerSecond(), 0);
         assertEquals(2500.0, new KafkaRelay.Ceiling(3000, 20000, 2500, 4000).relayPerSecond(), 0);
