@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One weight matrix W [m, n] of the served models, three ways to apply it to a batch of B rows that each bring their
- * own merge weights w_i (TWIN-MERGING.md, "exact"); every score is the time of one batch of B rows:
+ * own merge weights w_i (TWIN-MERGING.md, "exact"); every score is the time per row (dense and factored run batches of
+ * {@value #BATCH} rows, the router's micro-batch bound; materialized serves one row per operation):
  * <ul>
  *   <li>{@code dense}: y = x·θ*ᵀ (static serving, or a materialized set shared by the batch);</li>
  *   <li>{@code factored}: y = x·θ*ᵀ + ((x·Vᵀ) ⊙ C)·Uᵀ with C = w·E, E [T, ΣR] holding S_j at (task(j), j), so C_ij =
@@ -33,6 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class LayerKernels {
+    static final int BATCH = 64;
 
     /** The dense layer alone: the shape and batch. */
     @State(Scope.Benchmark)
@@ -41,8 +44,8 @@ public class LayerKernels {
         @Param({"512x784", "256x512", "384x384", "1536x384", "384x1536"})
         public String shape;
 
-        @Param({"64"})
-        public int batch;
+        final int batch = BATCH;
+        int next; // the row the next materialized operation serves
 
         NDManager manager;
         NDArray theta;
@@ -118,6 +121,7 @@ public class LayerKernels {
     }
 
     @Benchmark
+    @OperationsPerInvocation(BATCH)
     public void dense(Dense s, Blackhole bh) {
         try (NDScope scope = new NDScope()) { // frees every intermediate of the call
             scope.suppressNotUsedWarning();
@@ -126,6 +130,7 @@ public class LayerKernels {
     }
 
     @Benchmark
+    @OperationsPerInvocation(BATCH)
     public void factored(Factored s, Blackhole bh) {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -138,14 +143,14 @@ public class LayerKernels {
 
     @Benchmark
     public void materialized(Factored s, Blackhole bh) {
-        for (int i = 0; i < s.batch; i++) {
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray c = s.manager.create(s.rowCoef[i]);
-                NDArray theta = s.theta.add(s.u.mul(c).matMul(s.v)); // θ(w_i) = θ* + U·diag(c_i)·V
-                NDArray xi = s.x.get(i).reshape(1, s.n);
-                bh.consume(xi.matMul(theta.transpose()).toFloatArray());
-            }
+        int i = s.next;
+        s.next = (i + 1) % s.batch;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray c = s.manager.create(s.rowCoef[i]);
+            NDArray theta = s.theta.add(s.u.mul(c).matMul(s.v)); // θ(w_i) = θ* + U·diag(c_i)·V
+            NDArray xi = s.x.get(i).reshape(1, s.n);
+            bh.consume(xi.matMul(theta.transpose()).toFloatArray());
         }
     }
 
