@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Train (or load cached) base and experts of a task suite, then score every method of the "
                 + "evaluation protocol: pretrained, fine-tuned, average, task-arithmetic, ties, dare-ta, twin, "
-                + "twin-group, twin-lattice, top1. Prints the table and writes JSON, markdown and a PNG chart.")
+                + "exact (twin through the factored experts, no materialization), twin-group, twin-lattice, top1. Prints the table and writes JSON, markdown and a PNG chart.")
 final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -9,5 +9,5 @@ public record EvalReport(String suite, List<String> tasks, double routerAccuracy
 
     /** Method rows in the order of TWIN-MERGING.md's evaluation protocol. */
     public static final List<String> METHOD_ORDER = List.of("pretrained", "fine-tuned", "average",
-            "task-arithmetic", "ties", "dare-ta", "twin", "twin-group", "twin-lattice", "top1");
+            "task-arithmetic", "ties", "dare-ta", "twin", "exact", "twin-group", "twin-lattice", "top1");
 }

@@ -40,21 +40,33 @@ public interface Architecture {
     Map<String, int[]> trunkShapes();
 
     /**
-     * Trunk features [B, featureDim] for a batch x [B, prod(inputShape)] (or [B, inputShape...]; reshaped inside)
-     * using the {@code trunk.*} entries of params. The params may be attached to a gradient collector (training) or
-     * not (inference).
+     * Trunk features [B, featureDim] for a batch x [B, prod(inputShape)] (or [B, inputShape...]; reshaped inside),
+     * every parameterized layer called through {@code layers}: a plain weight set ({@link DenseLayers}) or θ* with
+     * the exclusive experts kept factored and one set of merge weights per example.
      */
-    NDArray features(Map<String, NDArray> params, NDArray x);
+    NDArray features(Layers layers, NDArray x);
+
+    /**
+     * Trunk features over the {@code trunk.*} entries of params. The params may be attached to a gradient collector
+     * (training) or not (inference).
+     */
+    default NDArray features(Map<String, NDArray> params, NDArray x) {
+        return features(new DenseLayers(name(), trunkShapes(), params), x);
+    }
 
     /** Logits of task {@code task}: its head applied to {@link #features}. */
     default NDArray logits(Map<String, NDArray> params, String task, NDArray x) {
-        NDArray f = features(params, x);
+        return head(params, task, features(params, x));
+    }
+
+    /** features·Wᵀ + b with the head of task {@code task} found in {@code params}. */
+    static NDArray head(Map<String, NDArray> params, String task, NDArray features) {
         NDArray w = params.get("head." + task + ".weight");
         NDArray b = params.get("head." + task + ".bias");
         if (w == null || b == null) {
             throw new IllegalArgumentException("weight set has no head for task '" + task + "'");
         }
-        return f.matMul(w.transpose()).add(b);
+        return features.matMul(w.transpose()).add(b);
     }
 
     /**

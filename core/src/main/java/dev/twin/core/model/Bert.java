@@ -4,10 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import dev.twin.core.bert.BertConfig;
 import dev.twin.core.bert.BertLayout;
 import dev.twin.core.tensor.FloatTensor;
@@ -43,6 +39,7 @@ public final class Bert implements Architecture {
     public static final String PREFIX = "trunk.";
     /** Additive attention bias on padded keys: the most negative float, as Hugging Face uses (softmax gives 0). */
     private static final float MASKED = -Float.MAX_VALUE;
+    private static final String E = PREFIX + "embeddings.";
 
     private final ArchitectureSpec spec;
     private final BertConfig config;
@@ -133,7 +130,7 @@ public final class Bert implements Architecture {
     }
 
     @Override
-    public NDArray features(Map<String, NDArray> params, NDArray x) {
+    public NDArray features(Layers layers, NDArray x) {
         NDArray flat = ParamCheck.flatInput(NAME, x, inputShape());
         long batch = flat.getShape().get(0);
         int h = config.hiddenSize();
@@ -141,19 +138,18 @@ public final class Bert implements Architecture {
         NDArray ids = flat.get(":, 0:" + length).toType(DataType.INT64, false);
         checkIds(ids);
         NDArray mask = flat.get(":, " + length + ":");
-        // embeddings: E_word[id] + E_pos[t] + E_type[0], then LayerNorm; lookups are indexed by arrays of x's
-        // manager so the results live there, not in the params' manager
-        NDArray words = lookup(ids, p(params, "embeddings.word_embeddings.weight"));
-        NDArray positions = lookup(m.arange(0, length, 1, DataType.INT64), p(params,
-                "embeddings.position_embeddings.weight"));
-        NDArray types = lookup(m.zeros(new Shape(1), DataType.INT64), p(params,
-                "embeddings.token_type_embeddings.weight"));
+        // embeddings: E_word[id] + E_pos[t] + E_type[0], then LayerNorm; positions and types are the same ids for
+        // every example ([1, L] and [1, 1]), made on x's manager so the lookups live there, not with the weights
+        NDArray words = layers.embedding(E + "word_embeddings", ids);
+        NDArray positions = layers.embedding(E + "position_embeddings",
+                m.arange(0, length, 1, DataType.INT64).reshape(1, length));
+        NDArray types = layers.embedding(E + "token_type_embeddings", m.zeros(new Shape(1, 1), DataType.INT64));
         NDArray e = words.add(positions).add(types).reshape(batch * length, h);
-        NDArray hidden = layerNorm(e, params, "embeddings.LayerNorm");
+        NDArray hidden = layers.layerNorm(E + "LayerNorm", e, eps);
         // attention bias: 0 where mask = 1, -max where mask = 0, broadcast over heads and query positions
         NDArray bias = mask.neg().add(1f).mul(MASKED).reshape(batch, 1, 1, length);
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            hidden = layer(params, BertLayout.layer(i), hidden, bias, batch);
+            hidden = layer(layers, PREFIX + BertLayout.layer(i), hidden, bias, batch);
         }
         // mean pooling: Σ_t mask_t·h_t / max(Σ_t mask_t, 1e-9)
         NDArray states = hidden.reshape(batch, length, h);
@@ -163,40 +159,25 @@ public final class Bert implements Architecture {
     }
 
     /** One encoder layer on hidden [B·L, H]. */
-    private NDArray layer(Map<String, NDArray> params, String p, NDArray x, NDArray bias, long batch) {
+    private NDArray layer(Layers layers, String p, NDArray x, NDArray bias, long batch) {
         int heads = config.numAttentionHeads();
         int hs = config.headSize();
-        NDArray q = dense(x, params, p + BertLayout.QUERY).reshape(batch, length, heads, hs).transpose(0, 2, 1, 3);
-        NDArray k = dense(x, params, p + BertLayout.KEY).reshape(batch, length, heads, hs).transpose(0, 2, 3, 1);
-        NDArray v = dense(x, params, p + BertLayout.VALUE).reshape(batch, length, heads, hs).transpose(0, 2, 1, 3);
+        NDArray q = layers.linear(p + BertLayout.QUERY, x).reshape(batch, length, heads, hs).transpose(0, 2, 1, 3);
+        NDArray k = layers.linear(p + BertLayout.KEY, x).reshape(batch, length, heads, hs).transpose(0, 2, 3, 1);
+        NDArray v = layers.linear(p + BertLayout.VALUE, x).reshape(batch, length, heads, hs).transpose(0, 2, 1, 3);
         // softmax(Q·Kᵀ / √d + bias)·V per head, heads concatenated back to [B·L, H]
         NDArray scores = q.matMul(k).div((float) Math.sqrt(hs)).add(bias);
         NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch * length,
                 config.hiddenSize());
-        NDArray a = layerNorm(dense(context, params, p + BertLayout.ATTENTION_OUT).add(x), params,
-                p + BertLayout.ATTENTION_NORM);
-        NDArray f = gelu(dense(a, params, p + BertLayout.INTERMEDIATE));
-        return layerNorm(dense(f, params, p + BertLayout.OUTPUT).add(a), params, p + BertLayout.OUTPUT_NORM);
-    }
-
-    // x·Wᵀ + b
-    private NDArray dense(NDArray x, Map<String, NDArray> params, String module) {
-        return Linear.linear(x, p(params, module + ".weight"), p(params, module + ".bias")).singletonOrThrow();
-    }
-
-    // (x − mean) / √(var + eps) · γ + β over the last axis (biased variance, as PyTorch)
-    private NDArray layerNorm(NDArray x, Map<String, NDArray> params, String module) {
-        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), p(params, module + ".weight"),
-                p(params, module + ".bias"), eps).singletonOrThrow();
+        NDArray a = layers.layerNorm(p + BertLayout.ATTENTION_NORM,
+                layers.linear(p + BertLayout.ATTENTION_OUT, context).add(x), eps);
+        NDArray f = gelu(layers.linear(p + BertLayout.INTERMEDIATE, a));
+        return layers.layerNorm(p + BertLayout.OUTPUT_NORM, layers.linear(p + BertLayout.OUTPUT, f).add(a), eps);
     }
 
     // gelu(x) = x/2 · (1 + erf(x/√2)), the exact form BERT uses
     private static NDArray gelu(NDArray x) {
         return x.mul(0.5f).mul(x.div((float) Math.sqrt(2)).erf().add(1f));
-    }
-
-    private static NDArray lookup(NDArray indices, NDArray table) {
-        return Embedding.embedding(indices, table, SparseFormat.DENSE).singletonOrThrow();
     }
 
     private void checkIds(NDArray ids) {
@@ -207,11 +188,6 @@ public final class Bert implements Architecture {
                     + ") (vocab_size), got ids from " + min + " to " + max
                     + " (is row 0 of each example the ids and row 1 the mask?)");
         }
-    }
-
-    private NDArray p(Map<String, NDArray> params, String hfName) {
-        String name = PREFIX + hfName;
-        return ParamCheck.param(NAME, params, name, shapes.get(name));
     }
 
     /** The same computation as {@link #features} as ONNX opset-13 nodes; input float [N, 2L], output [N, hidden]. */

@@ -3,8 +3,6 @@ package dev.twin.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import dev.twin.core.onnx.OnnxOps;
 import dev.twin.core.tensor.WeightSet;
@@ -112,25 +110,18 @@ public final class Cnn implements Architecture {
     }
 
     @Override
-    public NDArray features(Map<String, NDArray> params, NDArray x) {
+    public NDArray features(Layers layers, NDArray x) {
         NDArray flat = ParamCheck.flatInput(NAME, x, inputShape);
         long batch = flat.getShape().get(0);
         NDArray h = flat.reshape(batch, inputShape[0], inputShape[1], inputShape[2]);
-        h = convReluPool(h, p(params, 0, "weight"), p(params, 0, "bias"));
-        h = convReluPool(h, p(params, 1, "weight"), p(params, 1, "bias"));
+        h = reluPool(layers.conv2d("trunk.0", h, 1, 1));
+        h = reluPool(layers.conv2d("trunk.1", h, 1, 1));
         // fc: relu(flatten(h)·Wᵀ + b), flatten in (channel, row, col) order
-        h = h.reshape(batch, flatDim);
-        return Activation.relu(Linear.linear(h, p(params, 2, "weight"), p(params, 2, "bias")).singletonOrThrow());
+        return Activation.relu(layers.linear("trunk.2", h.reshape(batch, flatDim)));
     }
 
-    private NDArray p(Map<String, NDArray> params, int layer, String kind) {
-        String name = "trunk." + layer + "." + kind;
-        return ParamCheck.param(NAME, params, name, shapes.get(name));
-    }
-
-    // maxpool2(relu(conv3x3(h, W, pad 1) + b))
-    private static NDArray convReluPool(NDArray h, NDArray w, NDArray b) {
-        NDArray c = Conv2d.conv2d(h, w, b, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow();
+    // maxpool2(relu(c)) after a conv3x3 with pad 1
+    private static NDArray reluPool(NDArray c) {
         return Pool.maxPool2d(Activation.relu(c), new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
     }
 

@@ -19,7 +19,11 @@ public interface Layers {
     /** x [B, C, H, W] → conv2d(x, W, b) with the given stride and padding per axis (kernel [out, C, kh, kw]). */
     NDArray conv2d(String module, NDArray x, int stride, int padding);
 
-    /** ids int64 [B, L] → rows of the table {@code module.weight} [B, L, dim]. */
+    /**
+     * ids int64 [B, L] → rows of the table {@code module.weight} [B, L, dim]. ids [1, L] means the same ids for every
+     * example (positions, token types): the result is [1, L, dim] for one weight set and [B, L, dim] when each example
+     * has its own table.
+     */
     NDArray embedding(String module, NDArray ids);
 
     /** x [B·k, n] → (x − mean) / √(var + eps) · γ + β over the last axis (biased variance). */

@@ -2,7 +2,6 @@ package dev.twin.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import dev.twin.core.tensor.WeightSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -103,13 +102,10 @@ public final class Mlp implements Architecture {
     }
 
     @Override
-    public NDArray features(Map<String, NDArray> params, NDArray x) {
+    public NDArray features(Layers layers, NDArray x) {
         NDArray h = ParamCheck.flatInput(NAME, x, inputShape);
         for (int i = 0; i < widths.length; i++) {
-            NDArray w = ParamCheck.param(NAME, params, "trunk." + i + ".weight", shapes.get("trunk." + i + ".weight"));
-            NDArray b = ParamCheck.param(NAME, params, "trunk." + i + ".bias", shapes.get("trunk." + i + ".bias"));
-            // h = relu(h·Wᵀ + b)
-            h = Activation.relu(Linear.linear(h, w, b).singletonOrThrow());
+            h = Activation.relu(layers.linear("trunk." + i, h)); // h = relu(h·Wᵀ + b)
         }
         return h;
     }

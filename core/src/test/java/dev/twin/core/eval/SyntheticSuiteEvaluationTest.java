@@ -5,7 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.twin.core.bundle.Bundle;
+import dev.twin.core.factored.FactoredExperts;
+import dev.twin.core.materialize.Materializer;
+import dev.twin.core.model.Architecture;
+import dev.twin.core.model.Architectures;
+import dev.twin.core.model.Params;
+import dev.twin.core.runtime.DjlRuntime;
+import dev.twin.core.suite.TaskData;
 import dev.twin.core.suite.DataLocator;
 import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskSuite;
@@ -13,7 +23,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +63,71 @@ class SyntheticSuiteEvaluationTest {
         assertTrue(twin > ta + 5 && twin > avg + 5, "twin " + twin + " vs task-arithmetic " + ta + ", average " + avg);
         assertTrue(report.methods().get("twin-group").avg() > ta, "twin-group beats task-arithmetic");
         assertTrue(report.routerAccuracy() > 0.8, "router accuracy " + report.routerAccuracy());
+    }
+
+    @Test
+    void exactThroughTheFactoredExpertsEqualsPerRequestMaterialization() {
+        MethodResult twin = report.methods().get("twin");
+        MethodResult exact = report.methods().get("exact");
+        assertTrue(twin.note().contains("materializations") && !twin.note().contains("factored"),
+                "twin is the materialized per-request row here: " + twin.note());
+        assertEquals(twin.accuracy(), exact.accuracy());
+        assertEquals(twin.avg(), exact.avg(), 0);
+        assertTrue(exact.note().contains("factored"), exact.note());
+    }
+
+    /** The bundle the evaluation wrote, loaded back: factored logits of a mixed batch against θ(w) per row. */
+    @Test
+    void factoredBundleEqualsMaterializedBundleRowByRow() {
+        Bundle b = Bundle.load(dir.resolve("bundle"));
+        Architecture arch = Architectures.create(b.manifest().architecture());
+        List<TaskData> tasks = Suites.byName("synthetic", DataLocator.standard()).tasks();
+        List<String> names = b.manifest().taskNames();
+        int rows = 24;
+        int dim = tasks.get(0).test().dim();
+        int t = names.size();
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] x = new float[rows * dim];
+        float[] w = new float[rows * t];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(tasks.get(i % t).test().x(), i * dim, x, i * dim, dim);
+            double sum = 0;
+            for (int j = 0; j < t; j++) {
+                w[i * t + j] = (float) rnd.nextDouble();
+                sum += w[i * t + j];
+            }
+            for (int j = 0; j < t; j++) {
+                w[i * t + j] /= (float) sum; // a point of the simplex, as the router's softmax gives
+            }
+        }
+        try (FactoredExperts fx = FactoredExperts.of(b);
+             Materializer mat = new Materializer(b.modules());
+             NDManager nd = DjlRuntime.newManager()) {
+            Map<String, Map<String, NDArray>> heads = new HashMap<>();
+            b.modules().heads().forEach((task, h) -> heads.put(task, Params.toNd(nd, h)));
+            NDArray features = arch.features(fx.layers(nd.create(w, new Shape(rows, t))),
+                    nd.create(x, new Shape(rows, dim)));
+            double scale = 0;
+            double diff = 0;
+            for (int i = 0; i < rows; i++) {
+                String task = names.get(i % t);
+                float[] factored = Architecture.head(heads.get(task), task, features.get(i + ":" + (i + 1)))
+                        .toFloatArray();
+                try (NDManager row = nd.newSubManager()) {
+                    Map<String, NDArray> params = new HashMap<>(mat.materialize(row,
+                            Arrays.copyOfRange(w, i * t, (i + 1) * t)));
+                    params.putAll(heads.get(task));
+                    float[] expected = arch.logits(params, task, row.create(Arrays.copyOfRange(x, i * dim,
+                            (i + 1) * dim), new Shape(1, dim))).toFloatArray();
+                    for (int j = 0; j < expected.length; j++) {
+                        scale = Math.max(scale, Math.abs(expected[j]));
+                        diff = Math.max(diff, Math.abs(expected[j] - factored[j]));
+                    }
+                }
+            }
+            assertTrue(scale > 0.1 && diff <= 1e-4 * scale, "max |factored − materialized| = " + diff
+                    + " for logits up to " + scale);
+        }
     }
 
     @Test
@@ -91,5 +170,6 @@ class SyntheticSuiteEvaluationTest {
         byte[] head = Files.readAllBytes(png);
         assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
         assertTrue(ReportWriter.markdown(report).contains("| twin |"));
+        assertTrue(ReportWriter.markdown(report).contains("| exact |"));
     }
 }

@@ -2,9 +2,9 @@ package dev.twin.core.router;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Linear;
 import dev.twin.core.model.Architecture;
 import dev.twin.core.model.ArchitectureSpec;
+import dev.twin.core.model.Layers;
 import dev.twin.core.onnx.OnnxOps;
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
@@ -64,7 +64,7 @@ final class TinyArchitecture implements Architecture {
                 .put("head." + task + ".bias", FloatTensor.zeros(classes));
     }
 
-    /** Not an override yet: the model branch adds this method to Architecture. */
+    @Override
     public Map<String, int[]> trunkShapes() {
         Map<String, int[]> m = new LinkedHashMap<>();
         m.put("trunk.0.weight", new int[] {features, in});
@@ -73,8 +73,8 @@ final class TinyArchitecture implements Architecture {
     }
 
     @Override
-    public NDArray features(Map<String, NDArray> params, NDArray x) {
-        return Activation.relu(Linear.linear(x, params.get("trunk.0.weight"), params.get("trunk.0.bias")).singletonOrThrow());
+    public NDArray features(Layers layers, NDArray x) {
+        return Activation.relu(layers.linear("trunk.0", x));
     }
 
     @Override
