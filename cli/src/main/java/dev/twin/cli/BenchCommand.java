@@ -1,29 +1,19 @@
 package dev.twin.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.twin.cli.bench.E2eBench;
+import dev.twin.cli.bench.E2eReport;
 import dev.twin.cli.stack.DefaultBundle;
-import dev.twin.cli.stack.Stack;
-import dev.twin.cli.traffic.OfflineReference;
-import dev.twin.cli.traffic.StackRun;
-import dev.twin.cli.traffic.TrafficItem;
-import dev.twin.cli.traffic.TrafficPlan;
 import dev.twin.cli.traffic.TrafficReport;
-import dev.twin.cli.traffic.TrafficRun;
-import dev.twin.core.bundle.Bundle;
 import dev.twin.core.group.GroupingStrategies;
-import dev.twin.core.group.SharedOnly;
-import dev.twin.core.model.Architectures;
-import dev.twin.core.runtime.TwinPaths;
-import dev.twin.core.suite.SuiteModelCache;
+import dev.twin.core.suite.DataLocator;
+import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskSuite;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,17 +34,28 @@ final class BenchCommand implements Runnable {
     /** {@code twin bench e2e}: the stack under each grouping strategy on the same traffic, against the static one. */
     @Command(name = "e2e", mixinStandardHelpOptions = true,
             description = "For each strategy, start the stack (as twin demo), warm it up, stream the same shuffled "
-                    + "traffic (half Kafka, half gRPC) and measure throughput, latency p50/p99 and accuracy; "
-                    + "'static' serves the shared expert alone (no router, no merging) and is the baseline of the "
-                    + "throughput ratios.")
+                    + "traffic (half Kafka, half gRPC) in a closed loop (throughput, latency p50/p99, accuracy), then "
+                    + "open-loop runs at fixed arrival rates (fractions of static's closed-loop throughput, measured "
+                    + "first; p50/p99/p99.9). 'static' serves the shared expert alone and is the baseline of the "
+                    + "ratios. Ceilings in the same run: a bare Kafka relay of the same payloads on the static stack's "
+                    + "broker (kafka-tools) and the engine's in-process forward pass. Services come from "
+                    + "$TWIN_HOME (default: this checkout).")
     static final class E2e implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--strategies", split = ",", paramLabel = "S,...",
-                defaultValue = "static,per-request,group,lattice",
-                description = "strategies to run, in order (default: ${DEFAULT-VALUE})")
+                defaultValue = "static,exact,lattice,group,per-request",
+                description = "strategies to run; static runs first when listed (default: ${DEFAULT-VALUE})")
         List<String> strategies;
+
+        @Option(names = "--bundle", paramLabel = "DIR",
+                description = "bundle to serve (e.g. ~/.cache/twin/bundles/text-6); default: the demo's bundle")
+        Path bundle;
+
+        @Option(names = "--suite", paramLabel = "NAME",
+                description = "suite of --bundle's traffic (default: the bundle directory's name)")
+        String suite;
 
         @Option(names = "--per-task", paramLabel = "N", defaultValue = "500",
                 description = "measured test inputs per task (default: ${DEFAULT-VALUE})")
@@ -65,10 +66,45 @@ final class BenchCommand implements Runnable {
         int warmupPerTask;
 
         @Option(names = "--in-flight", paramLabel = "N", defaultValue = "64",
-                description = "requests in flight per channel (default: ${DEFAULT-VALUE})")
+                description = "closed loop: requests in flight per channel (default: ${DEFAULT-VALUE})")
         int inFlight;
 
-        @Option(names = "--json", paramLabel = "FILE", description = "write every strategy's summary as JSON")
+        @Option(names = "--open-loop", split = ",", paramLabel = "F,...", defaultValue = "0.25,0.5,0.75,1.0",
+                description = "open-loop arrival rates as fractions of static's closed-loop throughput; 'none' to "
+                        + "skip (default: ${DEFAULT-VALUE})")
+        List<String> openLoop;
+
+        @Option(names = "--open-loop-own", paramLabel = "F", defaultValue = "0.5",
+                description = "one more open-loop point at this fraction of the strategy's own closed-loop throughput;"
+                        + " 0 to skip (default: ${DEFAULT-VALUE})")
+        double openLoopOwn;
+
+        @Option(names = "--open-loop-seconds", paramLabel = "S", defaultValue = "10",
+                description = "length of each open-loop point at its target rate (default: ${DEFAULT-VALUE})")
+        double openLoopSeconds;
+
+        @Option(names = "--open-loop-max-overload", paramLabel = "X", defaultValue = "1.5",
+                description = "skip open-loop rates above X × the strategy's own saturation (default: "
+                        + "${DEFAULT-VALUE})")
+        double maxOverload;
+
+        @Option(names = "--relay-records", paramLabel = "N", defaultValue = "20000",
+                description = "records of the Kafka relay ceiling; 0 to skip (default: ${DEFAULT-VALUE})")
+        int relayRecords;
+
+        @Option(names = "--engine-seconds", paramLabel = "S", defaultValue = "5",
+                description = "time per form of the engine ceiling; 0 to skip (default: ${DEFAULT-VALUE})")
+        double engineSeconds;
+
+        @Option(names = "--engine-batch", paramLabel = "N", defaultValue = "64",
+                description = "batch of the engine ceiling: the router's micro-batch bound (default: ${DEFAULT-VALUE})")
+        int engineBatch;
+
+        @Option(names = "--jfr", description = "record a JFR profile of every service during each strategy's measured"
+                + " traffic (files in the working directory) and print the hottest frames")
+        boolean jfr;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "write the run as JSON (DESIGN.md's contract)")
         Path json;
 
         @Option(names = "--workdir", paramLabel = "DIR", description = "default: ~/.cache/twin/bench")
@@ -83,96 +119,77 @@ final class BenchCommand implements Runnable {
                             + GroupingStrategies.SERVING_NAMES + ")");
                 }
             }
-            if (perTask < 1 || warmupPerTask < 0 || inFlight < 1) {
-                throw new CommandLine.ParameterException(cl, "--per-task and --in-flight must be positive and "
-                        + "--warmup-per-task not negative");
+            if (perTask < 1 || warmupPerTask < 0 || inFlight < 1 || relayRecords < 0 || engineSeconds < 0
+                    || engineBatch < 1 || openLoopOwn < 0 || !(openLoopSeconds > 0) || !(maxOverload > 0)) {
+                throw new CommandLine.ParameterException(cl, "--per-task, --in-flight, --engine-batch, "
+                        + "--open-loop-seconds and --open-loop-max-overload must be positive; --warmup-per-task, "
+                        + "--relay-records, --engine-seconds and --open-loop-own not negative");
             }
+            List<Double> fractions = fractions(cl);
             PrintStream log = new PrintStream(System.err, true);
-            DefaultBundle.Served served = DefaultBundle.forDemo(log);
-            TaskSuite suite = served.suite();
-            Bundle bundle = Bundle.load(served.dir());
-            List<TrafficItem> traffic = TrafficPlan.of(suite.tasks(), perTask, 11, "bench");
-            // warm-up inputs come from the end of each test split, so they differ from the measured ones
-            List<TrafficItem> warmup = warmupPerTask == 0 ? List.of()
-                    : TrafficPlan.of(suite.tasks().stream().map(t -> new dev.twin.core.suite.TaskData(t.name(),
-                    t.classes(), t.train(), t.validation(), tail(t.test(), warmupPerTask))).toList(), warmupPerTask, 12,
-                    "warm");
-            Map<String, Integer> expert = OfflineReference.experts(
-                    Architectures.create(bundle.manifest().architecture()),
-                    SuiteModelCache.loadOrTrain(suite, log).experts(), traffic);
-            Path work = workDir != null ? workDir : TwinPaths.cacheDir().resolve("bench");
-            TrafficRun.Settings settings = new TrafficRun.Settings(inFlight, java.time.Duration.ofSeconds(90), 60_000,
-                    false);
-            Map<String, TrafficReport> reports = new LinkedHashMap<>();
-            for (String s : strategies) {
-                // a slow strategy queues requests for long: synchronous calls wait as long as the traffic may stall
-                Stack.Options options = Stack.Options.defaults().withRouter("twin.router.grouping.strategy", s)
-                        .withRouter("twin.router.sync-timeout-ms", String.valueOf(settings.grpcDeadlineMs()));
-                StackRun.Outcome out = StackRun.run(s, served.dir(), work, options, warmup, traffic, expert, settings,
-                        log);
-                reports.put(s, out.report());
-                log.print(out.report().console());
+            TaskSuite taskSuite;
+            Path dir;
+            if (bundle == null) {
+                DefaultBundle.Served served = DefaultBundle.forDemo(log);
+                taskSuite = served.suite();
+                dir = served.dir();
+            } else {
+                if (!Files.isRegularFile(bundle.resolve("manifest.json"))) {
+                    throw new CommandLine.ParameterException(cl, "--bundle " + bundle + " has no manifest.json");
+                }
+                String name = suite != null ? suite : bundle.toAbsolutePath().normalize().getFileName().toString();
+                if (!Suites.NAMES.contains(name)) {
+                    throw new CommandLine.ParameterException(cl, "cannot tell the suite of bundle " + bundle + " ('"
+                            + name + "' is not one of " + Suites.NAMES + "); name it with --suite");
+                }
+                taskSuite = Suites.byName(name, DataLocator.standard(), log);
+                dir = bundle;
             }
-            Double baseline = reports.containsKey(SharedOnly.NAME) ? reports.get(SharedOnly.NAME).throughput() : null;
-            cl.getOut().print(table(suite.name(), traffic.size(), reports, baseline));
+            E2eBench.Settings settings = new E2eBench.Settings(strategies, perTask, warmupPerTask, inFlight, fractions,
+                    openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds, engineBatch, jfr,
+                    workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"));
+            E2eReport report = E2eBench.run(taskSuite, dir, settings, log);
+            cl.getOut().print(report.table());
+            report.profiles().forEach((s, list) -> {
+                cl.getOut().println("\nJFR, " + s + ":");
+                list.forEach(p -> cl.getOut().print(p.console(12)));
+            });
             cl.getOut().flush();
             if (json != null) {
-                ObjectMapper mapper = new ObjectMapper();
-                ObjectNode root = mapper.createObjectNode();
-                root.put("suite", suite.name());
-                root.put("requests", traffic.size());
-                root.put("machine", machine());
-                ArrayNode arr = root.putArray("strategies");
-                reports.forEach((s, r) -> {
-                    ObjectNode n = r.json(mapper);
-                    n.put("strategy", s);
-                    if (baseline != null) {
-                        n.put("throughput_ratio_to_static", r.throughput() / baseline);
-                    }
-                    arr.add(n);
-                });
-                TrafficReport.write(json, root);
+                TrafficReport.write(json, report.json(new ObjectMapper()));
                 cl.getOut().println("json: " + json);
             }
             List<String> incomplete = new ArrayList<>();
-            reports.forEach((s, r) -> {
+            report.closed().forEach((s, r) -> {
                 if (r.unanswered() > 0) {
                     incomplete.add(s + " (" + r.unanswered() + " unanswered)");
                 }
             });
             if (!incomplete.isEmpty()) {
-                throw new IllegalStateException("not every request was answered: " + incomplete + "; logs in " + work);
+                throw new IllegalStateException("not every request was answered: " + incomplete + "; logs in "
+                        + settings.workDir());
             }
             return 0;
         }
 
-        private static dev.twin.core.suite.Split tail(dev.twin.core.suite.Split s, int k) {
-            int n = Math.min(k, s.n());
-            int[] idx = new int[n];
-            for (int i = 0; i < n; i++) {
-                idx[i] = s.n() - n + i;
+        private List<Double> fractions(CommandLine cl) {
+            if (openLoop.size() == 1 && openLoop.get(0).equals("none")) {
+                return List.of();
             }
-            return s.select(idx);
-        }
-
-        static String table(String suite, int requests, Map<String, TrafficReport> reports, Double baseline) {
-            StringBuilder sb = new StringBuilder();
-            sb.append(String.format("twin bench e2e: %s, %d requests per strategy (half Kafka, half gRPC), %s%n", suite,
-                    requests, machine()));
-            sb.append("| strategy | throughput (answers/s) | × static | p50 (ms) | p99 (ms) | accuracy | normalized "
-                    + "| clusters | cache hit rate |\n");
-            sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            reports.forEach((s, r) -> sb.append(String.format("| %s | %.1f | %s | %.1f | %.1f | %.2f%% | %.2f | %d | "
-                            + "%.1f%% |%n", s, r.throughput(), baseline == null ? "–"
-                            : String.format("%.2f", r.throughput() / baseline), r.p50Ms(), r.p99Ms(),
-                    100 * r.accuracy(), r.normalized(), r.clusters(), 100 * r.cache().hitRate())));
-            return sb.toString();
-        }
-
-        static String machine() {
-            return Runtime.getRuntime().availableProcessors() + " cores, " + (Runtime.getRuntime().maxMemory() >> 20)
-                    + " MiB max heap of the client, " + System.getProperty("os.name") + " "
-                    + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+            List<Double> out = new ArrayList<>();
+            for (String f : openLoop) {
+                double v;
+                try {
+                    v = Double.parseDouble(f);
+                } catch (NumberFormatException e) {
+                    throw new CommandLine.ParameterException(cl, "--open-loop: '" + f + "' is not a number");
+                }
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    throw new CommandLine.ParameterException(cl, "--open-loop fractions must be positive, got " + f);
+                }
+                out.add(v);
+            }
+            return out;
         }
     }
 }

@@ -7,10 +7,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One measured run on a fresh stack: up, an optional warm-up (not measured), the traffic, the merger's cache counters
- * over the traffic, and down — always, even when the run fails.
+ * over the traffic, optional further work on the same stack (hooks), and down — always, even when the run fails.
  */
 public final class StackRun {
     private StackRun() {
@@ -20,9 +22,21 @@ public final class StackRun {
     public record Outcome(TrafficResult result, TrafficReport report) {
     }
 
+    /** Work on the running stack around the measured traffic: after the warm-up, and after the traffic (its report). */
+    public record Hooks(Consumer<StackRecord> beforeMeasured, BiConsumer<StackRecord, TrafficReport> afterMeasured) {
+        public static final Hooks NONE = new Hooks(r -> { }, (r, t) -> { });
+    }
+
     public static Outcome run(String label, Path bundle, Path workDir, Stack.Options options,
                               List<TrafficItem> warmup, List<TrafficItem> traffic, Map<String, Integer> expert,
                               TrafficRun.Settings settings, PrintStream log) {
+        return run(label, bundle, workDir, options, warmup, traffic, expert, settings, Hooks.NONE, log);
+    }
+
+    /** As above, running {@code hooks} on the stack before it goes down. */
+    public static Outcome run(String label, Path bundle, Path workDir, Stack.Options options,
+                              List<TrafficItem> warmup, List<TrafficItem> traffic, Map<String, Integer> expert,
+                              TrafficRun.Settings settings, Hooks hooks, PrintStream log) {
         StackRecord record = Stack.up(bundle, workDir, options, log);
         try {
             StackEndpoints e = record.endpoints();
@@ -31,11 +45,14 @@ public final class StackRun {
                 log.println(label + ": warm-up with " + warmup.size() + " requests (not measured)");
                 TrafficRun.run(warmup, e.bootstrap(), e.grpc(), e.model(), settings, log);
             }
+            hooks.beforeMeasured().accept(record);
             MergerStats before = MergerStats.read(mergerPort);
             log.println(label + ": streaming " + traffic.size() + " requests, half through Kafka and half through gRPC");
             TrafficResult result = TrafficRun.run(traffic, e.bootstrap(), e.grpc(), e.model(), settings, log);
             MergerStats cache = MergerStats.read(mergerPort).minus(before);
-            return new Outcome(result, TrafficReport.of(label, result, expert, cache));
+            TrafficReport report = TrafficReport.of(label, result, expert, cache);
+            hooks.afterMeasured().accept(record, report);
+            return new Outcome(result, report);
         } finally {
             log.println(label + ": stopping the stack");
             Stack.down(workDir);

@@ -73,13 +73,14 @@ public record TrafficReport(String label, int requests, int answered, int unansw
     }
 
     /** Nearest-rank percentile (the smallest value with at least p% of the values at or below it); 0 when empty. */
-    static double percentile(double[] values, double p) {
+    public static double percentile(double[] values, double p) {
         if (values.length == 0) {
             return 0;
         }
         double[] v = values.clone();
         Arrays.sort(v);
-        int rank = (int) Math.ceil(p / 100.0 * v.length);
+        // the tolerance keeps a whole rank whole: 99.9 / 100 · 1000 is 999.0000000000001 in binary floating point
+        int rank = (int) Math.ceil(p / 100.0 * v.length - 1e-9);
         return v[Math.max(0, rank - 1)];
     }
 

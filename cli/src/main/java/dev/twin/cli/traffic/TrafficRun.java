@@ -21,6 +21,9 @@ import me.tongfei.progressbar.ProgressBar;
  * number of requests in flight (a closed loop, so latencies measure the stack rather than a client-side queue).
  * Every result on the results topic counts, whichever channel sent the request: a gRPC call that timed out is still
  * answered once its result is written.
+ *
+ * <p>With an arrival rate (open loop) the k-th item is due at k / rate seconds after the start whatever the answers
+ * do, and its latency counts from that due time, so a send that waits for a free slot still shows as latency.
  */
 public final class TrafficRun {
     /**
@@ -48,7 +51,13 @@ public final class TrafficRun {
 
     public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                     Settings s, PrintStream log) {
-        return run(plan, bootstrap, grpcTarget, model, s, n -> { }, log);
+        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, n -> { }, log);
+    }
+
+    /** As above with an arrival schedule (open loop: requests due at a fixed rate, latency from the due time). */
+    public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
+                                    Settings s, ArrivalSchedule arrivals, PrintStream log) {
+        return run(plan, bootstrap, grpcTarget, model, s, arrivals, n -> { }, log);
     }
 
     /**
@@ -57,6 +66,12 @@ public final class TrafficRun {
      */
     public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                     Settings s, java.util.function.IntConsumer onAnswered, PrintStream log) {
+        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, onAnswered, log);
+    }
+
+    private static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
+                                     Settings s, ArrivalSchedule arrivals, java.util.function.IntConsumer onAnswered,
+                                     PrintStream log) {
         Map<String, TrafficItem> byId = new ConcurrentHashMap<>();
         for (TrafficItem i : plan) {
             if (byId.put(i.id(), i) != null) {
@@ -119,13 +134,16 @@ public final class TrafficRun {
                 }
             });
             start = System.nanoTime();
-            for (TrafficItem item : plan) {
+            for (int k = 0; k < plan.size(); k++) {
+                TrafficItem item = plan.get(k);
+                long due = start + arrivals.offsetNanos(k);
+                sleepUntil(due);
                 if (!acquire(slots.get(item.channel()), lastProgress, s.stallTimeout())) {
                     log.println("traffic: no progress for " + s.stallTimeout().toSeconds() + " s; stopped sending at "
                             + sent.size() + " of " + plan.size() + " requests");
                     break;
                 }
-                sent.put(item.id(), System.nanoTime());
+                sent.put(item.id(), arrivals.isOpen() ? due : System.nanoTime());
                 if (item.channel() == Channel.KAFKA) {
                     kafka.send(item.id(), OipMessages.request(item, model, s.kafkaEncoding()),
                             s.kafkaEncoding().contentType(), Map.of());
@@ -165,6 +183,12 @@ public final class TrafficRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    private static void sleepUntil(long nanos) {
+        for (long left = nanos - System.nanoTime(); left > 0; left = nanos - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
     }
 

@@ -1,0 +1,183 @@
+package dev.twin.cli.bench;
+
+import dev.twin.cli.stack.Stack;
+import dev.twin.cli.stack.StackRecord;
+import dev.twin.cli.traffic.ArrivalSchedule;
+import dev.twin.cli.traffic.OfflineReference;
+import dev.twin.cli.traffic.OipMessages;
+import dev.twin.cli.traffic.StackRun;
+import dev.twin.cli.traffic.TrafficItem;
+import dev.twin.cli.traffic.TrafficPlan;
+import dev.twin.cli.traffic.TrafficReport;
+import dev.twin.cli.traffic.TrafficResult;
+import dev.twin.cli.traffic.TrafficRun;
+import dev.twin.core.bundle.Bundle;
+import dev.twin.core.model.Architectures;
+import dev.twin.core.suite.SuiteModelCache;
+import dev.twin.core.suite.Split;
+import dev.twin.core.suite.TaskData;
+import dev.twin.core.suite.TaskSuite;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One {@code twin bench e2e} run: per strategy a fresh stack, warm-up, closed-loop traffic, then the open-loop points
+ * on the same stack (static first, since its throughput sets the rates), the Kafka relay on the static stack's broker,
+ * optional JFR profiles over the measured traffic; after the stacks are down, the engine ceiling in this process.
+ */
+public final class E2eBench {
+    /** What to run (BenchCommand's options). */
+    public record Settings(List<String> strategies, int perTask, int warmupPerTask, int inFlight,
+                           List<Double> openLoopFractions, double openLoopOwn, double openLoopSeconds,
+                           double maxOverload, int relayRecords, double engineSeconds, int engineBatch, boolean jfr,
+                           Path workDir) {
+    }
+
+    /** Requests in flight per channel in an open loop: a bound for safety only, far above any queue that drains. */
+    static final int OPEN_LOOP_IN_FLIGHT = 4096;
+    static final int OPEN_LOOP_MIN_REQUESTS = 200;
+    private static final int JFR_TOP = 15;
+
+    private E2eBench() {
+    }
+
+    public static E2eReport run(TaskSuite suite, Path bundleDir, Settings s, PrintStream log) {
+        Bundle bundle = Bundle.load(bundleDir);
+        List<TrafficItem> traffic = TrafficPlan.of(suite.tasks(), s.perTask(), 11, "bench");
+        // warm-up inputs come from the end of each test split, so they differ from the measured ones
+        List<TrafficItem> warmup = s.warmupPerTask() == 0 ? List.of() : TrafficPlan.of(suite.tasks().stream()
+                .map(t -> new TaskData(t.name(), t.classes(), t.train(), t.validation(), tail(t.test(),
+                        s.warmupPerTask()))).toList(), s.warmupPerTask(), 12, "warm");
+        Map<String, Integer> expert = OfflineReference.experts(Architectures.create(bundle.manifest().architecture()),
+                SuiteModelCache.loadOrTrain(suite, log).experts(), traffic);
+        TrafficRun.Settings closedLoop = new TrafficRun.Settings(s.inFlight(), Duration.ofSeconds(90), 60_000, false);
+
+        List<String> order = new ArrayList<>();
+        if (s.strategies().contains(E2eReport.STATIC)) {
+            order.add(E2eReport.STATIC); // its saturation sets the open-loop rates of every strategy
+        } else if (!s.openLoopFractions().isEmpty()) {
+            log.println("bench: static is not among the strategies, so open-loop points at fractions of its "
+                    + "throughput are skipped");
+        }
+        s.strategies().stream().filter(x -> !order.contains(x)).forEach(order::add);
+
+        Map<String, TrafficReport> closed = new LinkedHashMap<>();
+        List<OpenLoopPoint> points = new ArrayList<>();
+        Map<String, List<JfrProfile.Summary>> profiles = new LinkedHashMap<>();
+        KafkaRelay.Ceiling[] relay = new KafkaRelay.Ceiling[1];
+        for (String strategy : order) {
+            Stack.Options options = Stack.Options.defaults()
+                    .withRouter("twin.router.grouping.strategy", strategy)
+                    // a slow strategy queues requests for long: synchronous calls wait as long as the traffic may stall
+                    .withRouter("twin.router.sync-timeout-ms", String.valueOf(closedLoop.grpcDeadlineMs()));
+            StackRun.Hooks hooks = new StackRun.Hooks(
+                    record -> {
+                        if (s.jfr()) {
+                            record.services().forEach(x -> JfrProfile.start(x.pid()));
+                        }
+                    },
+                    (record, report) -> {
+                        Double saturation = closed.containsKey(E2eReport.STATIC)
+                                ? closed.get(E2eReport.STATIC).throughput()
+                                : strategy.equals(E2eReport.STATIC) ? report.throughput() : null;
+                        points.addAll(openLoop(strategy, record, traffic, saturation, report.throughput(), s, log));
+                        if (strategy.equals(E2eReport.STATIC) && s.relayRecords() > 0) {
+                            log.println("bench: Kafka relay ceiling, " + s.relayRecords() + " records on "
+                                    + record.endpoints().bootstrap());
+                            relay[0] = KafkaRelay.run(record.endpoints().bootstrap(),
+                                    KafkaRelay.meanBytes(payloads(traffic)), s.relayRecords(), Stack.PARTITIONS,
+                                    s.workDir());
+                        }
+                        if (s.jfr()) {
+                            List<JfrProfile.Summary> list = new ArrayList<>();
+                            for (StackRecord.Service x : record.services()) {
+                                Path file = s.workDir().resolve("jfr-" + strategy + "-" + x.name() + ".jfr");
+                                JfrProfile.stop(x.pid(), file);
+                                list.add(JfrProfile.summarize(x.name(), file, JFR_TOP));
+                            }
+                            profiles.put(strategy, list);
+                        }
+                    });
+            StackRun.Outcome out = StackRun.run(strategy, bundleDir, s.workDir(), options, warmup, traffic, expert,
+                    closedLoop, hooks, log);
+            closed.put(strategy, out.report());
+            log.print(out.report().console());
+        }
+        EngineCeiling.Result engine = null;
+        if (s.engineSeconds() > 0) {
+            log.println("bench: engine ceiling in process, batch " + s.engineBatch());
+            engine = EngineCeiling.measure(bundle, traffic, s.engineBatch(), s.engineSeconds());
+        }
+        return new E2eReport(suite.name(), machine(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                closed, points, relay[0], engine, profiles);
+    }
+
+    /** The open-loop points of one strategy on its running stack (none without a static saturation). */
+    private static List<OpenLoopPoint> openLoop(String strategy, StackRecord record, List<TrafficItem> traffic,
+                                                Double staticSaturation, double own, Settings s, PrintStream log) {
+        if (staticSaturation == null || own <= 0) {
+            return List.of();
+        }
+        List<OpenLoopPoint> out = new ArrayList<>();
+        for (OpenLoopTarget t : OpenLoopTarget.plan(staticSaturation, own, s.openLoopFractions(), s.openLoopOwn(),
+                s.openLoopSeconds(), OPEN_LOOP_MIN_REQUESTS, s.maxOverload())) {
+            if (!t.runs()) {
+                log.println(strategy + ": open loop at " + t.basis() + " × " + t.fraction() + " skipped: "
+                        + t.skipped());
+                out.add(OpenLoopPoint.skipped(strategy, t));
+                continue;
+            }
+            String prefix = String.format(Locale.ROOT, "ol-%s-%s%.0f", strategy, t.basis(), 100 * t.fraction());
+            List<TrafficItem> items = cycle(traffic, t.requests(), prefix);
+            log.println(String.format(Locale.ROOT, "%s: open loop, %d requests at %.1f/s (%s × %.2f)", strategy,
+                    items.size(), t.ratePerSecond(), t.basis(), t.fraction()));
+            TrafficRun.Settings settings = new TrafficRun.Settings(OPEN_LOOP_IN_FLIGHT, Duration.ofSeconds(90),
+                    60_000, false);
+            TrafficResult r = TrafficRun.run(items, record.endpoints().bootstrap(), record.endpoints().grpc(),
+                    record.endpoints().model(), settings, ArrivalSchedule.openLoop(t.ratePerSecond()), log);
+            OpenLoopPoint p = OpenLoopPoint.measured(strategy, t, r);
+            log.println(String.format(Locale.ROOT, "  achieved %.1f/s, %d of %d answered; p50 %.1f ms, p99 %.1f ms, "
+                    + "p99.9 %.1f ms", p.achievedPerSecond(), p.answered(), items.size(), p.p50Ms(), p.p99Ms(),
+                    p.p999Ms()));
+            out.add(p);
+        }
+        return out;
+    }
+
+    /** {@code n} items cycling over {@code traffic}, each with a fresh id (results of earlier runs never match). */
+    static List<TrafficItem> cycle(List<TrafficItem> traffic, int n, String prefix) {
+        List<TrafficItem> out = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            TrafficItem i = traffic.get(k % traffic.size());
+            out.add(new TrafficItem(prefix + "-" + k, i.task(), i.label(), i.input(), i.channel()));
+        }
+        return out;
+    }
+
+    /** The Kafka channel's request bodies: what the relay ceiling moves. */
+    private static List<byte[]> payloads(List<TrafficItem> traffic) {
+        return traffic.stream().map(OipMessages::json).toList();
+    }
+
+    private static Split tail(Split s, int k) {
+        int n = Math.min(k, s.n());
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = s.n() - n + i;
+        }
+        return s.select(idx);
+    }
+
+    static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+    }
+}

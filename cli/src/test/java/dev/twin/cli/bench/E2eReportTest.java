@@ -1,0 +1,129 @@
+package dev.twin.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twin.cli.traffic.Channel;
+import dev.twin.cli.traffic.MergerStats;
+import dev.twin.cli.traffic.TrafficItem;
+import dev.twin.cli.traffic.TrafficReport;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class E2eReportTest {
+
+    private static TrafficReport closed(String label, double throughput, double p50, double p99) {
+        Map<Channel, double[]> ch = new LinkedHashMap<>();
+        ch.put(Channel.KAFKA, new double[]{p50, p99});
+        ch.put(Channel.GRPC, new double[]{p50, p99});
+        return new TrafficReport(label, 100, 100, 0, 0, 0, 0, 100 / throughput, throughput, p50, p99, ch, 1,
+                new MergerStats(3, 1), Map.of("a", new TrafficReport.TaskScore(100, 100, 0.9, 0.95, 90 / 0.95)));
+    }
+
+    private static OpenLoopPoint point(String s, String basis, double f, double rate, double p99) {
+        OpenLoopTarget t = new OpenLoopTarget(basis, f, rate, 500, null);
+        return new OpenLoopPoint(s, t, 500, rate * 0.98, p99 / 2, p99, p99 * 1.5);
+    }
+
+    private static E2eReport report() {
+        Map<String, TrafficReport> closed = new LinkedHashMap<>();
+        closed.put("static", closed("static", 200, 20, 40));
+        closed.put("exact", closed("exact", 180, 25, 60));
+        closed.put("lattice", closed("lattice", 100, 50, 120));
+        List<OpenLoopPoint> ol = List.of(
+                point("static", OpenLoopTarget.STATIC, 0.5, 100, 10),
+                point("exact", OpenLoopTarget.STATIC, 0.5, 100, 15),
+                point("exact", OpenLoopTarget.OWN, 0.5, 90, 12),
+                OpenLoopPoint.skipped("lattice", new OpenLoopTarget(OpenLoopTarget.STATIC, 1.0, 200, 2000,
+                        "200.0/s is above 1.50× this strategy's saturation (100.0/s)")));
+        KafkaRelay.Ceiling relay = new KafkaRelay.Ceiling(3100, 20000, 5000, 4000);
+        EngineCeiling.Result engine = new EngineCeiling.Result(64, Map.of("static", 10000.0, "exact", 5000.0));
+        JfrProfile.Summary prof = new JfrProfile.Summary("router-service", Path.of("r.jfr"), 30, 10, 5,
+                List.of(new JfrProfile.Entry("A.f", 20, 0.5)), List.of(new JfrProfile.Entry("B.g", 40, 1.0)));
+        return new E2eReport("fashion-mnist-8", "2 cores", "2026-11-30T06:30:00Z", closed, ol, relay, engine,
+                Map.of("static", List.of(prof)));
+    }
+
+    @Test
+    void ratiosAndCeilingFractionsFromTheSameRun() {
+        E2eReport r = report();
+        assertEquals(1.0, r.throughputRatio("static"), 1e-12);
+        assertEquals(0.9, r.throughputRatio("exact"), 1e-12); // 180 / 200
+        assertEquals(0.5, r.throughputRatio("lattice"), 1e-12);
+        assertEquals(1.5, r.p99Ratio(r.openLoop().get(1)), 1e-12); // 15 ms / static's 10 ms at the same rate
+        assertTrue(Double.isNaN(r.p99Ratio(r.openLoop().get(2)))); // own basis: no static point to compare
+        assertEquals(5000.0, r.engineCeiling("exact"), 0); // factored forward bounds exact
+        assertEquals(10000.0, r.engineCeiling("lattice"), 0); // dense forward bounds the rest
+    }
+
+    @Test
+    void jsonFollowsTheCliContract() {
+        JsonNode j = new ObjectMapper().valueToTree(report().json(new ObjectMapper()));
+        assertEquals("fashion-mnist-8", j.get("suite").asText());
+        JsonNode exact = j.get("strategies").get(1);
+        for (String key : List.of("label", "requests", "answered", "throughput_per_s", "normalized")) {
+            assertTrue(exact.has(key), key);
+        }
+        assertEquals("exact", exact.get("strategy").asText());
+        assertEquals(25.0, exact.get("latency_ms").get("p50").asDouble(), 0);
+        assertEquals(60.0, exact.get("latency_ms").get("p99").asDouble(), 0);
+        assertEquals(0.9, exact.get("throughput_ratio_to_static").asDouble(), 1e-12);
+        assertEquals(180.0 / 4000, exact.get("fraction_of_kafka_relay").asDouble(), 1e-12);
+        assertEquals(180.0 / 5000, exact.get("fraction_of_engine_ceiling").asDouble(), 1e-12);
+        assertEquals(100.0 / 10000, j.get("strategies").get(2).get("fraction_of_engine_ceiling").asDouble(), 1e-12);
+
+        JsonNode ol = j.get("open_loop");
+        assertEquals(4, ol.size());
+        JsonNode p = ol.get(1);
+        assertEquals("static", p.get("basis").asText());
+        assertEquals(0.5, p.get("fraction").asDouble(), 0);
+        assertEquals(100.0, p.get("target_rate_per_s").asDouble(), 0);
+        assertEquals(98.0, p.get("achieved_rate_per_s").asDouble(), 1e-9);
+        assertEquals(7.5, p.get("latency_ms").get("p50").asDouble(), 0);
+        assertEquals(15.0, p.get("latency_ms").get("p99").asDouble(), 0);
+        assertEquals(22.5, p.get("latency_ms").get("p99.9").asDouble(), 0);
+        assertEquals(1.5, p.get("p99_ratio_to_static").asDouble(), 1e-12);
+        assertTrue(ol.get(2).get("p99_ratio_to_static").isNull());
+        JsonNode skipped = ol.get(3);
+        assertTrue(skipped.get("skipped").asText().startsWith("200.0/s is above"));
+        assertFalse(skipped.has("latency_ms"));
+
+        JsonNode relay = j.get("ceilings").get("kafka_relay");
+        assertEquals(4000.0, relay.get("relay_records_per_s").asDouble(), 0);
+        assertEquals(3100.0, relay.get("record_bytes").asDouble(), 0);
+        JsonNode engine = j.get("ceilings").get("engine");
+        assertEquals(64, engine.get("batch").asInt());
+        assertEquals(5000.0, engine.get("exact_rows_per_s").asDouble(), 0);
+        assertEquals(10000.0, engine.get("static_rows_per_s").asDouble(), 0);
+        assertEquals("A.f", j.get("profiles").get(0).get("top_self").get(0).get("frame").asText());
+    }
+
+    @Test
+    void tableShowsRatiosFractionsAndSkippedPoints() {
+        String t = report().table();
+        assertTrue(t.contains("| exact | 180.0 | 0.90 | 25.0 | 60.0 | 90.00% | 94.74 | 1 | 75.0% | 4.5% | 3.6% |"), t);
+        assertTrue(t.contains("| exact | 50% of static | 100.0 | 98.0 | 7.5 | 15.0 | 22.5 | 1.50 |"), t);
+        assertTrue(t.contains("| exact | 50% of own | 90.0 | 88.2 | 6.0 | 12.0 | 18.0 | – |"), t);
+        assertTrue(t.contains("| lattice | 100% of static | 200.0 | skipped: 200.0/s is above"), t);
+        assertTrue(t.contains("| Kafka relay (kafka-tools) | 4000 | produce 5000/s, consume 4000/s"), t);
+        assertTrue(t.contains("| engine forward, exact | 5000 | in process, batch 64 |"), t);
+    }
+
+    @Test
+    void cycledOpenLoopItemsKeepTheirInputsUnderFreshIds() {
+        List<TrafficItem> base = List.of(new TrafficItem("x", "a", 1, new float[]{1}, Channel.KAFKA),
+                new TrafficItem("y", "b", 0, new float[]{2}, Channel.GRPC));
+        List<TrafficItem> c = E2eBench.cycle(base, 5, "ol-static50");
+        assertEquals(List.of("ol-static50-0", "ol-static50-1", "ol-static50-2", "ol-static50-3", "ol-static50-4"),
+                c.stream().map(TrafficItem::id).toList());
+        assertEquals(List.of("a", "b", "a", "b", "a"), c.stream().map(TrafficItem::task).toList());
+        assertEquals(Channel.GRPC, c.get(3).channel());
+        assertEquals(2f, c.get(3).input()[0], 0);
+    }
+}
