@@ -73,6 +73,8 @@ final class BadInputs {
         m.put("bad-inf", "Infinity");
         m.put("bad-oversized", "exceeds the limit");
         m.put("bad-model", "unknown model 'nope'");
+        // the poison record of issue 9: before the reply-to check it failed the merger's channel for good
+        m.put("bad-reply-to", "reply-to");
         return m;
     }
 
@@ -100,6 +102,8 @@ final class BadInputs {
                 "\"pad\":\"" + PAD + "\",").getBytes(StandardCharsets.UTF_8), j, none);
         k.send("bad-model", json("bad-model", "nope", task, "FP32", "[1," + DIM + "]", zeros(DIM), "")
                 .getBytes(StandardCharsets.UTF_8), j, none);
+        k.send("bad-reply-to", json("bad-reply-to", null, task, "FP32", "[1," + DIM + "]", zeros(DIM), "")
+                .getBytes(StandardCharsets.UTF_8), j, Map.of("reply-to", "no such topic!!"));
     }
 
     /** A bad gRPC call, the status code it must get and the words of its description. */
@@ -109,7 +113,6 @@ final class BadInputs {
     static Map<String, GrpcCase> grpc(String task) {
         Status.Code invalid = Status.Code.INVALID_ARGUMENT;
         Map<String, GrpcCase> m = new LinkedHashMap<>();
-        m.put("missing id", new GrpcCase(proto("", task, new float[DIM]).build(), invalid, "no 'id'"));
         m.put("unknown task", new GrpcCase(proto("g-task", "no-such-task", new float[DIM]).build(), invalid,
                 "unknown task 'no-such-task'"));
         ModelInferRequest.Builder int32 = proto("g-type", task, new float[DIM]);
@@ -134,8 +137,6 @@ final class BadInputs {
         URI infer = URI.create(http + "/v2/models/" + model + "/infer");
         Map<String, RestCase> m = new LinkedHashMap<>();
         m.put("not JSON", new RestCase(infer, "id=1&x=2", "not JSON"));
-        m.put("missing id", new RestCase(infer, json(null, null, task, "FP32", "[1," + DIM + "]", zeros(DIM), ""),
-                "no 'id'"));
         m.put("wrong shape", new RestCase(infer, json("r-shape", null, task, "FP32", "[2," + DIM + "]",
                 zeros(DIM), ""), "shape"));
         m.put("wrong datatype", new RestCase(infer, json("r-type", null, task, "BYTES", "[1," + DIM + "]",

@@ -78,9 +78,12 @@ class ServingEndToEndTest {
         }
     }
 
-    /** Predictions of the stack's default strategy (lattice, top-2, q = 4) computed in this JVM without services. */
+    /**
+     * Predictions of the stack's default strategy, exact, computed in this JVM without services by the other
+     * implementation: θ(w) materialized per request (the stack applies the experts factored per row).
+     */
     private static Map<String, Integer> offline(List<TrafficItem> items) {
-        return OfflineReference.bundle(bundle, GroupingStrategies.create("lattice", 4, 2, 4, 0),
+        return OfflineReference.bundle(bundle, GroupingStrategies.create("exact", 4, 2, 4, 0),
                 bundle.manifest().router().temperature(), items);
     }
 
