@@ -3,8 +3,10 @@ package dev.twin.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import dev.twin.core.compress.CompressedTensor;
 import dev.twin.core.compress.LowRank;
+import dev.twin.core.factored.FactoredExperts;
 import dev.twin.core.materialize.Materializer;
 import dev.twin.core.model.Architecture;
 import dev.twin.core.model.ArchitectureSpec;
@@ -37,9 +39,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * weights, a 10-class head), one batch of B rows that each bring their own merge weights; time per batch:
  * <ul>
  *   <li>{@code staticForward}: θ* alone (the static strategy, or one materialized set serving the whole batch);</li>
+ *   <li>{@code exactForward}: the factored experts, every row its own w_i, one pass for the batch (exact);</li>
  *   <li>{@code materializedPerRow}: per row θ(w_i) by the engine's Materializer, then its forward (per-request).</li>
  * </ul>
- * The factored exact forward joins here once the engine's factored API is on this branch (see README.md).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -55,6 +57,8 @@ public class MlpForward {
     Architecture arch;
     Modularized modules;
     Materializer materializer;
+    FactoredExperts factored;
+    NDArray wBatch;
     NDManager manager;
     Map<String, NDArray> staticParams;
     Map<String, NDArray> head;
@@ -67,12 +71,13 @@ public class MlpForward {
         arch = Architectures.create(new ArchitectureSpec("mlp", List.of(784), List.of(512, 256)));
         modules = syntheticModules(arch, rng);
         materializer = new Materializer(modules);
+        factored = new FactoredExperts(modules);
         manager = DjlRuntime.newManager();
         WeightSet withHead = modules.shared().copy();
         modules.heads().get(TASK).asMap().forEach(withHead::put);
         staticParams = Params.toNd(manager, withHead);
         head = Params.toNd(manager, modules.heads().get(TASK));
-        x = LayerKernels.random(manager, rng, batch, 784);
+        x = manager.create(LayerKernels.values(rng, batch * 784, 1), new Shape(batch, 784));
         w = new float[batch][TASKS];
         for (float[] row : w) {
             double sum = 0;
@@ -84,11 +89,17 @@ public class MlpForward {
                 row[t] /= (float) sum;
             }
         }
+        float[] flat = new float[batch * TASKS];
+        for (int i = 0; i < batch; i++) {
+            System.arraycopy(w[i], 0, flat, i * TASKS, TASKS);
+        }
+        wBatch = manager.create(flat, new Shape(batch, TASKS));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         materializer.close();
+        factored.close();
         manager.close();
     }
 
@@ -97,6 +108,14 @@ public class MlpForward {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             bh.consume(arch.logits(staticParams, TASK, x).toFloatArray());
+        }
+    }
+
+    @Benchmark
+    public void exactForward(Blackhole bh) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            bh.consume(Architecture.head(head, TASK, arch.features(factored.layers(wBatch), x)).toFloatArray());
         }
     }
 

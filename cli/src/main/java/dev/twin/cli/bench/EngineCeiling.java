@@ -2,13 +2,18 @@ package dev.twin.cli.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import dev.twin.cli.traffic.TrafficItem;
 import dev.twin.core.bundle.Bundle;
+import dev.twin.core.factored.FactoredExperts;
 import dev.twin.core.model.Architecture;
 import dev.twin.core.model.Architectures;
 import dev.twin.core.model.Params;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.train.Evaluation;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +21,7 @@ import java.util.Map;
 /**
  * The engine's ceiling: rows per second of the bundle's forward pass in this process, no services, at the serving
  * batch size, over the traffic's own inputs (one batch after another for a fixed time, after a warm-up). Static runs
- * θ* with a task head; the factored (exact) form is measured where the engine provides it.
+ * θ* with a task head; exact runs the factored experts (every row its own weights) with the same head.
  */
 public final class EngineCeiling {
     /** Rows per second of each measured form, by name ("static", "exact"), and the batch size used. */
@@ -35,7 +40,7 @@ public final class EngineCeiling {
     private EngineCeiling() {
     }
 
-    /** The static forward (θ* and the first item's task head) at {@code batch}, each form timed for {@code seconds}. */
+    /** Static and exact forward passes (the first item's task head) at {@code batch}, each timed for {@code seconds}. */
     public static Result measure(Bundle bundle, List<TrafficItem> items, int batch, double seconds) {
         if (batch < 1 || items.size() < batch || !(seconds > 0)) {
             throw new IllegalArgumentException("engine ceiling needs a positive batch no larger than the " + items.size()
@@ -55,7 +60,28 @@ public final class EngineCeiling {
             rates.put("static", rowsPerSecond((xs, d, from, n) -> Evaluation.logits(arch, params, task, xs, d, from, n),
                     x, dim, items.size(), batch, seconds));
         }
+        int tasks = bundle.manifest().taskNames().size();
+        float[] w = uniformWeights(items.size(), tasks);
+        try (FactoredExperts experts = FactoredExperts.of(bundle); NDManager m = DjlRuntime.newManager()) {
+            Map<String, NDArray> head = Params.toNd(m, bundle.modules().heads().get(task));
+            // as the executor serves exact rows: the batch and its per-row weights in, logits out
+            rates.put("exact", rowsPerSecond((xs, d, from, n) -> {
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray in = m.create(FloatBuffer.wrap(xs, from * d, n * d).slice(), new Shape(n, d));
+                    NDArray wn = m.create(FloatBuffer.wrap(w, from * tasks, n * tasks).slice(), new Shape(n, tasks));
+                    Architecture.head(head, task, arch.features(experts.layers(wn), in)).toFloatArray();
+                }
+            }, x, dim, items.size(), batch, seconds));
+        }
         return new Result(batch, rates);
+    }
+
+    /** Every row the same weights 1/T (the factored cost does not depend on the values). */
+    private static float[] uniformWeights(int rows, int tasks) {
+        float[] w = new float[rows * tasks];
+        Arrays.fill(w, 1f / tasks);
+        return w;
     }
 
     /** Batches of {@code batch} rows cycling over the input, warm-up for a fifth of the time, then timed. */
