@@ -99,8 +99,11 @@ public class RoutedConsumer {
         try {
             dispatch(polled, byPartition);
         } catch (RuntimeException e) {
-            // a bug, not a record: log it; the records without a settled future stay uncommitted
-            LOG.error("dispatching a poll of twin.routed failed", e);
+            // a bug, not a record (records are checked and failed one by one): ack nothing, so no unanswered record
+            // is committed; the throttled strategy then reports the poll unacked (health) and a restart redoes it
+            LOG.error("dispatching a poll of twin.routed failed: the poll stays uncommitted", e);
+            polls.release();
+            return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Map.Entry<TopicPartition, List<CompletableFuture<Void>>> e : byPartition.entrySet()) {
