@@ -5,6 +5,7 @@ import dev.twin.cli.stack.StackRecord;
 import dev.twin.cli.traffic.ArrivalSchedule;
 import dev.twin.cli.traffic.OfflineReference;
 import dev.twin.cli.traffic.OipMessages;
+import dev.twin.cli.traffic.RequestEncoding;
 import dev.twin.cli.traffic.StackRun;
 import dev.twin.cli.traffic.TrafficItem;
 import dev.twin.cli.traffic.TrafficPlan;
@@ -93,7 +94,7 @@ public final class E2eBench {
                             log.println("bench: Kafka relay ceiling, " + s.relayRecords() + " records on "
                                     + record.endpoints().bootstrap());
                             relay[0] = KafkaRelay.run(record.endpoints().bootstrap(),
-                                    KafkaRelay.meanBytes(payloads(traffic)), s.relayRecords(), Stack.PARTITIONS,
+                                    KafkaRelay.meanBytes(payloads(traffic, record.endpoints().model())), s.relayRecords(), Stack.PARTITIONS,
                                     s.workDir());
                         }
                         if (s.jfr()) {
@@ -162,9 +163,9 @@ public final class E2eBench {
         return out;
     }
 
-    /** The Kafka channel's request bodies: what the relay ceiling moves. */
-    private static List<byte[]> payloads(List<TrafficItem> traffic) {
-        return traffic.stream().map(OipMessages::json).toList();
+    /** The Kafka channel's request bodies (protobuf with raw contents, as the bench sends them): what the relay moves. */
+    private static List<byte[]> payloads(List<TrafficItem> traffic, String model) {
+        return traffic.stream().map(i -> OipMessages.request(i, model, RequestEncoding.PROTOBUF)).toList();
     }
 
     private static Split tail(Split s, int k) {
