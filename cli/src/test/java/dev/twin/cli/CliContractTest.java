@@ -200,8 +200,10 @@ class CliContractTest {
         assertTrue(r.out().contains("twin-lattice") && r.out().contains("router accuracy"), r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals("synthetic", root.get("suite").asText());
-        assertEquals(10, root.get("methods").size());
+        assertEquals(11, root.get("methods").size());
         assertEquals(100.0, root.get("methods").get("fine-tuned").get("avg").asDouble(), 1e-9);
+        // the factored per-row path scores exactly as the materialized per-request one
+        assertEquals(root.get("methods").get("twin").get("accuracy"), root.get("methods").get("exact").get("accuracy"));
         assertTrue(Files.readString(dir.resolve("eval/synthetic.md")).contains("| twin |"));
         assertTrue(Files.size(dir.resolve("eval/synthetic.png")) > 1000);
         assertTrue(Files.exists(dir.resolve("eval-bundle/manifest.json")));

@@ -117,15 +117,17 @@ public final class Stack {
                 int port = ports[4 + i];
                 executorAddresses.add("127.0.0.1:" + port);
                 started.add(ServiceProcess.start(new ServiceProcess.Spec(executorName(i), executorJar, port, "768m",
-                        merged(props("twin.executor.bundle", bundle.toString()), options.executor())), work));
+                        merged(merged(sharedMachine("twin.executor.threads", "TWIN_EXECUTOR_THREADS"),
+                                props("twin.executor.bundle", bundle.toString())), options.executor())), work));
             }
             started.add(ServiceProcess.start(new ServiceProcess.Spec(MERGER, mergerJar, ports[2], "1g", merged(props(
                     "twin.merger.bundle", bundle.toString(), "twin.merger.executors",
                     String.join(",", executorAddresses), "kafka.bootstrap.servers", bootstrap), options.merger())),
                     work));
-            started.add(ServiceProcess.start(new ServiceProcess.Spec(ROUTER, routerJar, ports[3], "768m", merged(props(
+            started.add(ServiceProcess.start(new ServiceProcess.Spec(ROUTER, routerJar, ports[3], "768m", merged(merged(
+                    sharedMachine("twin.router.onnx-threads", "TWIN_ROUTER_ONNX_THREADS"), props(
                     "twin.router.bundle", bundle.toString(), "twin.router.model-name", MODEL,
-                    "kafka.bootstrap.servers", bootstrap), options.router())), work));
+                    "kafka.bootstrap.servers", bootstrap)), options.router())), work));
             StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + ports[3],
                     "http://127.0.0.1:" + ports[3], MODEL);
             List<StackRecord.Service> services = started.stream().map(s -> new StackRecord.Service(s.spec().name(),
@@ -219,6 +221,15 @@ public final class Stack {
         Map<String, String> m = new LinkedHashMap<>(base);
         m.putAll(overrides);
         return m;
+    }
+
+    /**
+     * One intra-op thread for a service's engine: on loopback the broker, three services and the clients share the
+     * cores, and two libtorch threads per call measured 4-30x slower per row than one here. Left out when the user set
+     * the key by environment (a -D would override it).
+     */
+    private static Map<String, String> sharedMachine(String key, String env) {
+        return System.getenv(env) == null ? props(key, "1") : Map.of();
     }
 
     private static Map<String, String> props(String... kv) {
