@@ -243,10 +243,6 @@ final class EvalContext implements AutoCloseable {
         return row(exact(m, stream, label), BundleWriter.storage(m, 0).twinBytes(), note);
     }
 
-    NDManager manager() {
-        return manager;
-    }
-
     @Override
     public void close() {
         if (owner) {
