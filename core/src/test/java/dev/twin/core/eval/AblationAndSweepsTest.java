@@ -53,6 +53,9 @@ class AblationAndSweepsTest {
         compression = CompressionSweep.run(suite, cfg, CompressionSweep.METHODS, List.of(0.05, 1.0),
                 dir.resolve("compression-bundle"), quiet);
         tasks = TasksSweep.run(suite, cfg, 1, dir.resolve("tasks-bundle"), quiet);
+        // the tables in the test log (surefire's -output.txt): what the README quotes for synthetic
+        System.out.print(ReportWriter.console(ablation) + SweepWriter.console(compression)
+                + SweepWriter.console(tasks));
     }
 
     @Test
