@@ -95,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
         if (sweep != null) {
             SweepReport report = sweep.equals("compression")
                     ? CompressionSweep.run(s, cfg, CompressionSweep.METHODS, CompressionSweep.DENSITIES, bundle, log)
-                    : TasksSweep.run(s, cfg, subsets != null ? subsets : 3,
+                    : TasksSweep.run(s, cfg, subsets != null ? subsets : 3, bundle,
                             TwinPaths.cacheDir().resolve("eval").resolve(s.name()).resolve("tasks-sweep-bundle"), log);
             cl.getOut().print(SweepWriter.console(report));
             Files.writeString(md, SweepWriter.markdown(report));

@@ -34,7 +34,8 @@ public final class AblationEvaluation {
             }
             StaticMergeSelection.Choice shared = merges.computeIfAbsent(cfg.sharedMethod(), ctx::merge);
             int rank = SuiteEvaluation.twinRank(suite, cfg);
-            Bundle bundle = ctx.bundle(ctx.recipe(cfg.sharedMethod(), shared.lambda(), "svd", rank, null), bundleDir);
+            Bundle bundle = ctx.bundleReusing(ctx.recipe(cfg.sharedMethod(), shared.lambda(), "svd", rank, null),
+                    bundleDir, shared.merged());
             StorageReport storage = bundle.manifest().storage();
             EvalContext.Routed routed = ctx.route(bundle.routerOnnx());
 

@@ -40,7 +40,8 @@ public final class CompressionSweep {
         try (EvalContext ctx = EvalContext.open(suite, cfg, log)) {
             StaticMergeSelection.Choice shared = ctx.merge(cfg.sharedMethod());
             int rank = SuiteEvaluation.twinRank(suite, cfg);
-            Bundle bundle = ctx.bundle(ctx.recipe(cfg.sharedMethod(), shared.lambda(), "svd", rank, null), bundleDir);
+            Bundle bundle = ctx.bundleReusing(ctx.recipe(cfg.sharedMethod(), shared.lambda(), "svd", rank, null),
+                    bundleDir, shared.merged());
             EvalContext.Routed routed = ctx.route(bundle.routerOnnx());
             String sharedNote = String.format("θ* = %s %s", cfg.sharedMethod(), ctx.note(cfg.sharedMethod(), shared));
 

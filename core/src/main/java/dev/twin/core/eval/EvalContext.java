@@ -221,6 +221,46 @@ final class EvalContext implements AutoCloseable {
         return SuiteBundler.build(suite, models, recipe, dir, log);
     }
 
+    /**
+     * The bundle in dir when it is this recipe's bundle for these tasks and its θ* equals {@code sharedTrunk} exactly
+     * (so it was made from the same experts), else a new one written there. Reusing it keeps the router: a second
+     * router training repeats the first only up to float reduction order, and on a text suite it costs minutes.
+     */
+    Bundle bundleReusing(TwinRecipe recipe, Path dir, WeightSet sharedTrunk) {
+        if (java.nio.file.Files.exists(dir.resolve("manifest.json"))) {
+            try {
+                Bundle b = Bundle.load(dir);
+                if (matches(b, recipe, sharedTrunk)) {
+                    log.println("reusing the bundle in " + dir + " (same tasks, θ*, compression and router recipe)");
+                    return b;
+                }
+            } catch (RuntimeException e) {
+                log.println("not reusing " + dir + ": " + e.getMessage());
+            }
+        }
+        return bundle(recipe, dir);
+    }
+
+    private boolean matches(Bundle b, TwinRecipe r, WeightSet sharedTrunk) {
+        var m = b.manifest();
+        if (!b.hasRouter() || !m.taskNames().equals(names) || !m.architecture().equals(suite.architecture())
+                || !m.shared().method().equals(r.sharedMethod()) || m.shared().lambda() != r.lambda()
+                || m.shared().seed() != r.seed() || !m.compression().method().equals(r.compressMethod())
+                || !java.util.Objects.equals(m.compression().rank(), r.rank())
+                || !java.util.Objects.equals(m.compression().density(), r.compressDensity())
+                || m.router().temperature() != r.temperature()) {
+            return false;
+        }
+        WeightSet shared = b.modules().shared();
+        for (String name : sharedTrunk.names()) {
+            if (!shared.contains(name) || !java.util.Arrays.equals(shared.get(name).data(),
+                    sharedTrunk.get(name).data())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The router run over every test input, and the inputs of all tasks as one shuffled stream with their weights. */
     Routed route(byte[] routerOnnx) {
         RouterScores router = RouterScores.score(routerOnnx, tasks, cfg.temperature());

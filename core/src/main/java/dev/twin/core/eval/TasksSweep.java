@@ -1,6 +1,7 @@
 package dev.twin.core.eval;
 
 import dev.twin.core.bundle.Bundle;
+import dev.twin.core.bundle.TwinRecipe;
 import dev.twin.core.suite.TaskSuite;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,8 +24,11 @@ public final class TasksSweep {
     private TasksSweep() {
     }
 
-    /** @param workDir where each subset's bundle is written (overwritten subset after subset) */
-    public static SweepReport run(TaskSuite suite, EvalConfig cfg, int subsetsPerSize, Path workDir,
+    /**
+     * @param bundleDir the suite's bundle (all tasks), reused when it is this recipe's
+     * @param workDir   where each smaller subset's bundle is written (overwritten subset after subset)
+     */
+    public static SweepReport run(TaskSuite suite, EvalConfig cfg, int subsetsPerSize, Path bundleDir, Path workDir,
                                   PrintStream log) {
         if (subsetsPerSize < 1) {
             throw new IllegalArgumentException("task subsets per size must be >= 1, got " + subsetsPerSize);
@@ -43,16 +47,22 @@ public final class TasksSweep {
                     EvalContext ctx = all.subset(subset.stream().map(all.names::get).toList());
                     log.println("tasks sweep: " + ctx.names);
                     double taLambda = 0;
+                    StaticMergeSelection.Choice sharedChoice = null;
                     for (String m : METHODS.subList(0, 3)) {
                         StaticMergeSelection.Choice c = ctx.merge(m);
                         if (m.equals(cfg.sharedMethod())) {
                             taLambda = c.lambda();
+                            sharedChoice = c;
                         }
                         points.add(new SweepReport.Point(m, k, ctx.names,
                                 ctx.staticRow(c.merged(), ctx.oneModelBytes, ctx.note(m, c))));
                     }
                     int rank = SuiteEvaluation.twinRank(suite, cfg);
-                    Bundle b = ctx.bundle(ctx.recipe(cfg.sharedMethod(), taLambda, "svd", rank, null), workDir);
+                    TwinRecipe recipe = ctx.recipe(cfg.sharedMethod(), taLambda, "svd", rank, null);
+                    // all tasks: the suite's own bundle (reused when it is this recipe's), so k = T is twin eval's row
+                    Bundle b = k == total && sharedChoice != null
+                            ? ctx.bundleReusing(recipe, bundleDir, sharedChoice.merged())
+                            : ctx.bundle(recipe, workDir);
                     EvalContext.Routed routed = ctx.route(b.routerOnnx());
                     if (k == total) {
                         routerAccuracy = routed.router().accuracy();
