@@ -214,6 +214,39 @@ class CliContractTest {
     }
 
     @Test
+    void evalAblationWritesItsTableJsonMarkdownAndChart() throws Exception {
+        Path json = dir.resolve("ablation/synthetic.json");
+        Run r = twin("eval", "--suite", "synthetic", "--ablation", "--json", json.toString(), "--bundle-out",
+                dir.resolve("ablation-bundle").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("dynamic-over-pretrained") && r.out().contains("twin-over-ties"), r.out());
+        JsonNode methods = new ObjectMapper().readTree(json.toFile()).get("methods");
+        assertEquals(11, methods.size());
+        assertTrue(methods.has("shared") && methods.has("shared+dynamic"), methods.toString());
+        assertTrue(Files.readString(dir.resolve("ablation/synthetic.md")).contains("| shared+dynamic |"));
+        assertTrue(Files.size(dir.resolve("ablation/synthetic.png")) > 1000);
+    }
+
+    @Test
+    void evalRejectsBadAblationAndSweepOptionsBeforeAnyWork() {
+        Run r = twin("eval", "--suite", "synthetic", "--sweep", "foo");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown sweep 'foo'") && r.err().contains("compression, tasks"), r.err());
+        r = twin("eval", "--suite", "synthetic", "--ablation", "--sweep", "tasks");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--ablation and --sweep"), r.err());
+        r = twin("eval", "--suite", "synthetic", "--sweep", "tasks", "--subsets", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--subsets must be >= 1, got 0"), r.err());
+        r = twin("eval", "--suite", "synthetic", "--sweep", "compression", "--subsets", "2");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--subsets applies to --sweep tasks only"), r.err());
+        r = twin("eval", "--suite", "synthetic", "--sweep");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--sweep"), r.err());
+    }
+
+    @Test
     void everySubcommandHasHelp() {
         for (String c : List.of("merge", "modularize", "materialize", "eval")) {
             Run r = twin(c, "--help");

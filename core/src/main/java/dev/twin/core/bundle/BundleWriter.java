@@ -89,7 +89,8 @@ public final class BundleWriter {
         return manifest;
     }
 
-    static StorageReport storage(Modularized m, long routerBytes) {
+    /** Bytes of a modularization as a bundle stores it (router given apart). */
+    public static StorageReport storage(Modularized m, long routerBytes) {
         long shared = 4L * m.shared().numel();
         Map<String, Long> experts = new LinkedHashMap<>();
         long heads = 0;

@@ -48,14 +48,7 @@ public final class SuiteBundler {
 
     public static Bundle build(TaskSuite suite, SuiteModels models, TwinRecipe recipe, Path dir, PrintStream log) {
         Architecture arch = Architectures.create(suite.architecture());
-        MergeOptions mo = MergeOptions.defaults().withLambda(recipe.lambda()).withDensity(recipe.density())
-                .withTrimScope(TrimScope.TENSOR).withSeed(recipe.seed())
-                .withExclude(List.of(Pattern.compile(Architecture.HEAD_REGEX)));
-        CompressOptions co = new CompressOptions(recipe.rank(), recipe.compressDensity(), recipe.seed());
-        log.printf("modularizing: shared = %s (λ=%.2f), exclusive experts compressed by %s%n",
-                recipe.sharedMethod(), recipe.lambda(), describe(recipe));
-        Modularized m = Modularizer.run(models.base(), models.experts(),
-                new ModularizeConfig(recipe.sharedMethod(), mo, recipe.compressMethod(), co));
+        Modularized m = modularize(models, recipe, log);
 
         WeightSet trunk = m.shared().filter(n -> !n.matches(Architecture.HEAD_REGEX));
         RouterData data = routerData(arch, trunk, suite.tasks());
@@ -72,6 +65,18 @@ public final class SuiteBundler {
         BundleWriter.write(dir, m, suite.architecture(), shared, compression, onnx, routerSpec);
         suite.tokenizer().ifPresent(t -> BundleWriter.addTokenizer(dir, t));
         return Bundle.load(dir);
+    }
+
+    /** Stage 1 of the recipe on a suite's models (heads excluded from merging), as a bundle gets it. */
+    public static Modularized modularize(SuiteModels models, TwinRecipe recipe, PrintStream log) {
+        MergeOptions mo = MergeOptions.defaults().withLambda(recipe.lambda()).withDensity(recipe.density())
+                .withTrimScope(TrimScope.TENSOR).withSeed(recipe.seed())
+                .withExclude(List.of(Pattern.compile(Architecture.HEAD_REGEX)));
+        CompressOptions co = new CompressOptions(recipe.rank(), recipe.compressDensity(), recipe.seed());
+        log.printf("modularizing: shared = %s (λ=%.2f), exclusive experts compressed by %s%n",
+                recipe.sharedMethod(), recipe.lambda(), describe(recipe));
+        return Modularizer.run(models.base(), models.experts(),
+                new ModularizeConfig(recipe.sharedMethod(), mo, recipe.compressMethod(), co));
     }
 
     /**

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -121,22 +120,12 @@ public final class ReportWriter {
         }
     }
 
+    /** Rows in the order the evaluation made them (the protocol's order for {@code twin eval}). */
     private static List<String> ordered(EvalReport r) {
-        List<String> out = new ArrayList<>();
-        for (String m : EvalReport.METHOD_ORDER) {
-            if (r.methods().containsKey(m)) {
-                out.add(m);
-            }
-        }
-        for (Map.Entry<String, MethodResult> e : r.methods().entrySet()) {
-            if (!out.contains(e.getKey())) {
-                out.add(e.getKey());
-            }
-        }
-        return out;
+        return List.copyOf(r.methods().keySet());
     }
 
-    private static void createParent(Path file) throws IOException {
+    static void createParent(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

@@ -18,9 +18,6 @@ import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.suite.TaskData;
 import dev.twin.core.suite.DataLocator;
 import dev.twin.core.suite.Suites;
-import dev.twin.core.suite.TaskSuite;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,9 +37,7 @@ class SyntheticSuiteEvaluationTest {
 
     @BeforeAll
     static void evaluate() {
-        TaskSuite suite = Suites.byName("synthetic", DataLocator.standard());
-        report = SuiteEvaluation.run(suite, EvalConfig.defaults(), dir.resolve("bundle"),
-                new PrintStream(new ByteArrayOutputStream()));
+        report = SyntheticEval.report();
     }
 
     @Test
@@ -79,7 +74,7 @@ class SyntheticSuiteEvaluationTest {
     /** The bundle the evaluation wrote, loaded back: factored logits of a mixed batch against θ(w) per row. */
     @Test
     void factoredBundleEqualsMaterializedBundleRowByRow() {
-        Bundle b = Bundle.load(dir.resolve("bundle"));
+        Bundle b = Bundle.load(SyntheticEval.bundle());
         Architecture arch = Architectures.create(b.manifest().architecture());
         List<TaskData> tasks = Suites.byName("synthetic", DataLocator.standard()).tasks();
         List<String> names = b.manifest().taskNames();
@@ -143,7 +138,7 @@ class SyntheticSuiteEvaluationTest {
 
     @Test
     void bundleIsCompleteAndSmallerThanTheDenseExperts() {
-        Bundle b = Bundle.load(dir.resolve("bundle"));
+        Bundle b = Bundle.load(SyntheticEval.bundle());
         assertTrue(b.hasRouter());
         assertEquals(report.tasks(), b.manifest().taskNames());
         assertTrue(report.storageRatio() < 1.0, "storage ratio " + report.storageRatio());
