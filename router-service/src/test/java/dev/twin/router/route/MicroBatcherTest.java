@@ -18,17 +18,23 @@ class MicroBatcherTest {
     @Test
     void sizeBoundClosesFullBatchesWithoutWaiting() throws Exception {
         List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> firstPublish = new CompletableFuture<>();
         try (MicroBatcher<Integer> b = new MicroBatcher<>("t", 3, 60_000, items -> {
             batches.add(items);
-            return CompletableFuture.completedFuture(null);
+            return batches.size() == 1 ? firstPublish : CompletableFuture.completedFuture(null);
         })) {
+            b.submit(0); // the idle sink takes it alone and stays busy with it
+            while (batches.isEmpty()) {
+                Thread.sleep(5);
+            }
             List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
+            for (int i = 1; i <= 6; i++) {
                 done.add(b.submit(i));
             }
-            // the 60 s time bound would make this time out; the size bound closes both batches at once
+            // the sink is busy and the 60 s time bound would make this time out: the size bound closes both batches
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-            assertEquals(List.of(List.of(0, 1, 2), List.of(3, 4, 5)), batches);
+            assertEquals(List.of(List.of(0), List.of(1, 2, 3), List.of(4, 5, 6)), batches);
+            firstPublish.complete(null);
         }
     }
 
