@@ -28,14 +28,12 @@ public final class Exact implements GroupingStrategy {
         if (n == 0) {
             return List.of();
         }
-        int[] all = new int[n];
         float[] mean = new float[t];
-        for (int i = 0; i < n; i++) {
-            all[i] = i;
+        for (float[] w : weights) {
             for (int j = 0; j < t; j++) {
-                mean[j] += weights[i][j] / n;
+                mean[j] += w[j] / n;
             }
         }
-        return List.of(new Group(NAME, mean, all));
+        return List.of(new Group(NAME, mean, WeightBatch.all(n)));
     }
 }

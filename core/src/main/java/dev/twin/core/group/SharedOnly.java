@@ -27,10 +27,6 @@ public final class SharedOnly implements GroupingStrategy {
         if (n == 0) {
             return List.of();
         }
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) {
-            all[i] = i;
-        }
-        return List.of(new Group(NAME, new float[t], all));
+        return List.of(new Group(NAME, new float[t], WeightBatch.all(n)));
     }
 }

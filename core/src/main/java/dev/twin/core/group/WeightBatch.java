@@ -5,6 +5,15 @@ final class WeightBatch {
     private WeightBatch() {
     }
 
+    /** The indices 0..n-1: every input of a batch of n, for strategies that keep the batch as one group. */
+    static int[] all(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
     /** Returns T, the common vector length (0 for an empty batch). */
     static int validate(String strategy, float[][] weights) {
         if (weights == null) {
