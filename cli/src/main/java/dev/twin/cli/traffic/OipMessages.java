@@ -1,5 +1,6 @@
 package dev.twin.cli.traffic;
 
+import dev.twin.proto.tensor.Fp32;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,10 +9,7 @@ import dev.twin.proto.inference.InferParameter;
 import dev.twin.proto.inference.ModelInferRequest;
 import dev.twin.proto.inference.ModelInferResponse;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +51,11 @@ public final class OipMessages {
 
     /** The ModelInfer message of {@code item} (gRPC, or a protobuf Kafka record): the input as raw contents. */
     public static ModelInferRequest proto(TrafficItem item, String model) {
-        ByteBuffer raw = ByteBuffer.allocate(item.input().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asFloatBuffer().put(item.input());
         return ModelInferRequest.newBuilder().setModelName(model).setId(item.id())
                 .putParameters("task", InferParameter.newBuilder().setStringParam(item.task()).build())
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32")
                         .addShape(1).addShape(item.input().length))
-                .addRawInputContents(UnsafeByteOperations.unsafeWrap(raw.array()))
+                .addRawInputContents(Fp32.encode(item.input()))
                 .build();
     }
 

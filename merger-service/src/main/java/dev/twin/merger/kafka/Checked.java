@@ -1,8 +1,7 @@
 package dev.twin.merger.kafka;
 
+import dev.twin.proto.tensor.Fp32;
 import dev.twin.proto.routed.RoutedBatch;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * A routed batch that passed {@link BatchCheck}: its route, the task of each item and where each item's rows start
@@ -20,11 +19,8 @@ record Checked(RoutedBatch batch, Route route, String[] tasks, int[] rowStart) {
 
     /** Row r's own router weights (exact only), bundle task order. */
     float[] rowWeights(int r, int tasks) {
-        ByteBuffer b = batch.getRowWeights().asReadOnlyByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
         float[] w = new float[tasks];
-        for (int t = 0; t < tasks; t++) {
-            w[t] = b.getFloat((r * tasks + t) * Float.BYTES);
-        }
+        Fp32.view(batch.getRowWeights()).get(r * tasks, w);
         return w;
     }
 }

@@ -1,5 +1,6 @@
 package dev.twin.router.request;
 
+import dev.twin.proto.tensor.Fp32;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,5 +1,6 @@
 package dev.twin.router.request;
 
+import dev.twin.proto.tensor.Fp32;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -1,5 +1,6 @@
 package dev.twin.router.route;
 
+import dev.twin.proto.tensor.Fp32;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.twin.core.group.Group;
@@ -7,7 +8,6 @@ import dev.twin.core.group.GroupingStrategy;
 import dev.twin.core.router.RouterSession;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
-import dev.twin.router.request.Fp32;
 import dev.twin.router.request.InferenceRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,12 +1,12 @@
 package dev.twin.router.route;
 
+import dev.twin.proto.tensor.Fp32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.twin.router.request.Fp32;
 
 import dev.twin.core.group.GroupingStrategies;
 import dev.twin.proto.routed.Encoding;

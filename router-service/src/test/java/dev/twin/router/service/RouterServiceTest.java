@@ -1,5 +1,6 @@
 package dev.twin.router.service;
 
+import dev.twin.proto.tensor.Fp32;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -25,7 +26,6 @@ import dev.twin.proto.inference.ServerReadyRequest;
 import dev.twin.proto.routed.Encoding;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
-import dev.twin.router.request.Fp32;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;

@@ -1,4 +1,4 @@
-package dev.twin.router.request;
+package dev.twin.proto.tensor;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
@@ -38,7 +38,7 @@ public final class Fp32 {
     }
 
     /** Index of the first non-finite value in {@code block}, or -1. */
-    static int firstNonFinite(ByteString block) {
+    public static int firstNonFinite(ByteString block) {
         FloatBuffer fb = view(block);
         for (int i = 0, n = fb.remaining(); i < n; i++) {
             if (!Float.isFinite(fb.get(i))) {
