@@ -65,22 +65,18 @@ public final class AblationEvaluation {
             rows.put("dynamic-over-pretrained", ctx.exactRow(overBase, routed.stream(), "dynamic over θ0",
                     String.format("Table 6: θ0 + Σt wt·v̂t, v̂t = svd rank %d of θt − θ0, same router weights, %s",
                             rank, SuiteEvaluation.EXACT_NOTE)));
-            rows.put("shared+dynamic", withNote(twinOver.get(cfg.sharedMethod()), "Table 6: θ* + Σt wt·v̂t (twin), "
+            rows.put("shared+dynamic", twinOver.get(cfg.sharedMethod()).withNote("Table 6: θ* + Σt wt·v̂t (twin), "
                     + twinOver.get(cfg.sharedMethod()).note()));
             for (String m : SHARED_METHODS) {
                 StaticMergeSelection.Choice c = merges.get(m);
                 rows.put(m, ctx.staticRow(c.merged(), ctx.oneModelBytes, "Table 11: static " + m + " "
                         + ctx.note(m, c)));
-                rows.put("twin-over-" + m, withNote(twinOver.get(m), "Table 11: " + twinOver.get(m).note()));
+                rows.put("twin-over-" + m, twinOver.get(m).withNote("Table 11: " + twinOver.get(m).note()));
             }
             rows.put("fine-tuned", ctx.fineTunedRow());
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new EvalReport(suite.name(), ctx.names, routed.router().accuracy(), routed.routerBytes(), rows,
                     storage.ratioToDense(), seconds);
         }
-    }
-
-    private static MethodResult withNote(MethodResult r, String note) {
-        return new MethodResult(r.accuracy(), r.normalized(), r.avg(), r.storageBytes(), note);
     }
 }

@@ -191,7 +191,11 @@ final class EvalContext implements AutoCloseable {
     MethodResult row(Map<String, Double> acc, long bytes, String note) {
         Map<String, Double> norm = normalize(acc);
         double avg = norm.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        return new MethodResult(acc, norm, avg, bytes, note);
+        Map<String, Double> se = new LinkedHashMap<>();
+        for (TaskData t : tasks) {
+            se.put(t.name(), StandardError.ofNormalized(acc.get(t.name()), t.test().n(), expertAcc.get(t.name())));
+        }
+        return new MethodResult(acc, norm, avg, se, StandardError.ofMean(se.values()), bytes, note);
     }
 
     Map<String, Double> normalize(Map<String, Double> acc) {
@@ -202,7 +206,7 @@ final class EvalContext implements AutoCloseable {
 
     /** The fine-tuned row: expert t on task t, 100 by definition, stored as all experts dense. */
     MethodResult fineTunedRow() {
-        return new MethodResult(expertAcc, normalize(expertAcc), 100.0, denseBytes, "expert t on task t");
+        return row(expertAcc, denseBytes, "expert t on task t");
     }
 
     /** The twin recipe with the given shared expert and compression, the config's router settings and seed. */

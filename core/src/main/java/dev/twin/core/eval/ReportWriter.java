@@ -21,7 +21,10 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
-    /** {"suite", "tasks", "router":{"accuracy","bytes"}, "methods":{M:{"avg","normalized","accuracy","storage_bytes"}}} */
+    /**
+     * {"suite", "tasks", "router":{"accuracy","bytes"},
+     * "methods":{M:{"avg","se_avg","normalized","se","accuracy","storage_bytes"}}}
+     */
     public static void writeJson(EvalReport r, Path file) {
         ObjectNode root = JSON.createObjectNode();
         root.put("suite", r.suite());
@@ -34,8 +37,11 @@ public final class ReportWriter {
             MethodResult mr = r.methods().get(m);
             ObjectNode node = methods.putObject(m);
             node.put("avg", mr.avg());
+            node.put("se_avg", mr.seAvg());
             ObjectNode norm = node.putObject("normalized");
             mr.normalized().forEach(norm::put);
+            ObjectNode se = node.putObject("se");
+            mr.se().forEach(se::put);
             ObjectNode acc = node.putObject("accuracy");
             mr.accuracy().forEach(acc::put);
             node.put("storage_bytes", mr.storageBytes());
@@ -48,7 +54,10 @@ public final class ReportWriter {
         }
     }
 
-    /** A markdown table: one row per method, normalized score per task, average, storage; then the notes. */
+    /**
+     * A markdown table: one row per method, normalized score per task ± its standard error, average ± its standard
+     * error, storage; then the notes.
+     */
     public static String markdown(EvalReport r) {
         StringBuilder sb = new StringBuilder();
         sb.append("| method |");
@@ -59,8 +68,8 @@ public final class ReportWriter {
         for (String m : ordered(r)) {
             MethodResult mr = r.methods().get(m);
             sb.append("| ").append(m).append(" |");
-            r.tasks().forEach(t -> sb.append(String.format(" %.1f |", mr.normalized().get(t))));
-            sb.append(String.format(" **%.2f** | %.2f |%n", mr.avg(), mr.storageBytes() / 1e6));
+            r.tasks().forEach(t -> sb.append(String.format(" %.1f ±%.1f |", mr.normalized().get(t), mr.se().get(t))));
+            sb.append(String.format(" **%.2f** ±%.2f | %.2f |%n", mr.avg(), mr.seAvg(), mr.storageBytes() / 1e6));
         }
         sb.append(String.format("%nRouter accuracy (which task an input came from, test): %.2f%%; router.onnx %.2f MB "
                 + "(apart from storage). Twin storage = %.1f%% of all experts dense.%n", 100 * r.routerAccuracy(),
@@ -68,7 +77,8 @@ public final class ReportWriter {
         sb.append(String.format("Expert accuracies (fine-tuned row, test):"));
         MethodResult ft = r.methods().get("fine-tuned");
         r.tasks().forEach(t -> sb.append(String.format(" %s %.2f%%", t, 100 * ft.accuracy().get(t))));
-        sb.append(".\n\nSettings:\n");
+        sb.append(".\nScores ± one standard error of the test sampling (√(p(1−p)/n) per task, expert accuracy taken as"
+                + " fixed).\n\nSettings:\n");
         for (String m : ordered(r)) {
             String note = r.methods().get(m).note();
             if (note != null && !note.isBlank()) {
@@ -83,12 +93,12 @@ public final class ReportWriter {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-16s", "method"));
         r.tasks().forEach(t -> sb.append(String.format(" %8.8s", t)));
-        sb.append(String.format(" %8s %12s%n", "avg", "storage MB"));
+        sb.append(String.format(" %8s %6s %12s%n", "avg", "±se", "storage MB"));
         for (String m : ordered(r)) {
             MethodResult mr = r.methods().get(m);
             sb.append(String.format("%-16s", m));
             r.tasks().forEach(t -> sb.append(String.format(" %8.2f", mr.normalized().get(t))));
-            sb.append(String.format(" %8.2f %12.2f%n", mr.avg(), mr.storageBytes() / 1e6));
+            sb.append(String.format(" %8.2f %6.2f %12.2f%n", mr.avg(), mr.seAvg(), mr.storageBytes() / 1e6));
         }
         sb.append(String.format("router accuracy %.4f, router.onnx %,d B; twin storage %.1f%% of all experts dense; "
                 + "%.0f s%n", r.routerAccuracy(), r.routerBytes(), 100 * r.storageRatio(), r.seconds()));

@@ -147,6 +147,24 @@ class SyntheticSuiteEvaluationTest {
     }
 
     @Test
+    void everyScoreCarriesItsSamplingError() {
+        MethodResult ft = report.methods().get("fine-tuned");
+        Map<String, Integer> n = new HashMap<>();
+        Suites.byName("synthetic", DataLocator.standard()).tasks().forEach(t -> n.put(t.name(), t.test().n()));
+        for (MethodResult row : report.methods().values()) {
+            double sumSq = 0;
+            for (String t : report.tasks()) {
+                double p = row.accuracy().get(t);
+                // 100·√(p(1−p)/n)/p_expert, recomputed from the row's own accuracy
+                double want = 100 * Math.sqrt(p * (1 - p) / n.get(t)) / ft.accuracy().get(t);
+                assertEquals(want, row.se().get(t), 1e-9, row.note());
+                sumSq += want * want;
+            }
+            assertEquals(Math.sqrt(sumSq) / report.tasks().size(), row.seAvg(), 1e-9);
+        }
+    }
+
+    @Test
     void jsonFollowsTheDesignSchema() throws Exception {
         Path json = dir.resolve("eval.json");
         ReportWriter.writeJson(report, json);
@@ -156,7 +174,8 @@ class SyntheticSuiteEvaluationTest {
         assertTrue(root.get("router").has("accuracy") && root.get("router").has("bytes"));
         for (String m : EvalReport.METHOD_ORDER) {
             JsonNode row = root.get("methods").get(m);
-            assertTrue(row.has("avg") && row.has("normalized") && row.has("accuracy") && row.has("storage_bytes"), m);
+            assertTrue(row.has("avg") && row.has("normalized") && row.has("accuracy") && row.has("storage_bytes")
+                    && row.has("se") && row.has("se_avg"), m);
             double acc = row.get("accuracy").get(report.tasks().get(0)).asDouble();
             assertTrue(acc >= 0 && acc <= 1, m + " accuracy " + acc);
         }

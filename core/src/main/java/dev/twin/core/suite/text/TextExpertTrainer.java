@@ -2,8 +2,6 @@ package dev.twin.core.suite.text;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import dev.twin.core.bert.BertCheckpoint;
 import dev.twin.core.hf.ExpertSources;
 import dev.twin.core.hf.LoraAdapter;
@@ -12,7 +10,6 @@ import dev.twin.core.model.Architectures;
 import dev.twin.core.model.Params;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.suite.Seeds;
-import dev.twin.core.suite.Split;
 import dev.twin.core.suite.SuiteModels;
 import dev.twin.core.suite.TaskData;
 import dev.twin.core.tensor.DType;
@@ -20,10 +17,8 @@ import dev.twin.core.tensor.SafetensorsWriter;
 import dev.twin.core.tensor.TensorSource;
 import dev.twin.core.tensor.WeightSet;
 import dev.twin.core.train.FineTuner;
-import dev.twin.core.train.HeadFit;
 import dev.twin.core.train.LoraParams;
 import java.io.PrintStream;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,15 +26,14 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Trains the experts of a {@link Text6Suite} from its pretrained encoder by the suite's {@link TextRecipe}: a linear
- * probe per task, then a full fine-tune or a LoRA adapter. LoRA adapters are written as PEFT directories under
+ * Trains the experts of a {@link Text6Suite} from its pretrained encoder by the suite's {@link TextRecipe}: per task a
+ * fresh head and a full fine-tune or a LoRA adapter, trained together from the first step. LoRA adapters are written as PEFT directories under
  * {@code <cache>/adapters/<task>} (with the head beside them in {@value #HEAD_FILE}) and the expert is read back
  * from that directory over the base checkpoint ({@link ExpertSources}), so what is merged is exactly what is on disk.
  */
 public final class TextExpertTrainer {
     public static final String ADAPTERS = "adapters";
     public static final String HEAD_FILE = "head.safetensors";
-    private static final int FEATURE_BATCH = 64;
 
     private TextExpertTrainer() {
     }
@@ -51,7 +45,7 @@ public final class TextExpertTrainer {
         Map<String, WeightSet> experts = new LinkedHashMap<>();
         for (TaskData t : suite.tasks()) {
             long t0 = System.nanoTime();
-            WeightSet head = probe(arch, base, t, recipe);
+            WeightSet head = freshHead(arch, t, recipe);
             WeightSet expert = switch (suite.experts()) {
                 case FULL -> fullFineTune(arch, base, head, t, recipe, progress);
                 case LORA -> lora(arch, base, head, t, recipe, suite.baseDir(), cacheDir, progress);
@@ -62,30 +56,9 @@ public final class TextExpertTrainer {
         return new SuiteModels(base, Collections.unmodifiableMap(experts));
     }
 
-    /** The linear probe of task t on the frozen base's features of its training split. */
-    static WeightSet probe(Architecture arch, WeightSet trunk, TaskData t, TextRecipe recipe) {
-        float[] f = features(arch, trunk, t.train());
-        return HeadFit.fit(t.name(), f, t.train().y(), arch.featureDim(), t.classes(), recipe.probeLr(),
-                recipe.probeSteps());
-    }
-
-    /** Trunk features [n, featureDim] of a split, in batches. */
-    public static float[] features(Architecture arch, WeightSet trunk, Split s) {
-        int d = arch.featureDim();
-        float[] out = new float[s.n() * d];
-        try (NDManager m = DjlRuntime.newManager()) {
-            Map<String, NDArray> p = Params.toNd(m, trunk);
-            for (int start = 0; start < s.n(); start += FEATURE_BATCH) {
-                int size = Math.min(FEATURE_BATCH, s.n() - start);
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray x = m.create(FloatBuffer.wrap(s.x(), start * s.dim(), size * s.dim()).slice(),
-                            new Shape(size, s.dim()));
-                    System.arraycopy(arch.features(p, x).toFloatArray(), 0, out, start * d, size * d);
-                }
-            }
-        }
-        return out;
+    /** Task t's new head, initialized as the architecture does (seeded per task). */
+    static WeightSet freshHead(Architecture arch, TaskData t, TextRecipe recipe) {
+        return arch.initHead(t.name(), t.classes(), Seeds.forTask(recipe.fineTune().seed(), t.name()));
     }
 
     static WeightSet fullFineTune(Architecture arch, WeightSet base, WeightSet head, TaskData t, TextRecipe recipe,

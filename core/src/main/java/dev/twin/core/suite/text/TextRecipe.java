@@ -5,14 +5,13 @@ import dev.twin.core.train.AdamWConfig;
 import java.util.List;
 
 /**
- * How text experts are trained from the pretrained encoder (LP-FT): first a linear probe (the head fitted on the
- * frozen encoder's features by full-batch Adam, {@code probeLr} for {@code probeSteps} steps), then fine-tuning with
- * AdamW ({@code fineTune}): all encoder tensors but the frozen word embeddings plus the head for full experts, or
- * only LoRA factors (rank {@code loraRank}, α {@code loraAlpha} on {@code loraTargets}) plus the head for LoRA
- * experts, with {@code loraTune}.
+ * How text experts are fine-tuned from the pretrained encoder, the ordinary way: a fresh head (the architecture's
+ * default init) trained jointly with the encoder from the first step, by AdamW with warm-up and linear decay. Full
+ * experts train every encoder tensor but the frozen word embeddings ({@code fineTune}); LoRA experts train only their
+ * factors (rank {@code loraRank}, α {@code loraAlpha} on {@code loraTargets}) and the head ({@code loraTune}).
  */
-public record TextRecipe(double probeLr, int probeSteps, AdamWConfig fineTune, boolean freezeWordEmbeddings,
-                         AdamWConfig loraTune, int loraRank, double loraAlpha, List<String> loraTargets) {
+public record TextRecipe(AdamWConfig fineTune, boolean freezeWordEmbeddings, AdamWConfig loraTune, int loraRank,
+                         double loraAlpha, List<String> loraTargets) {
 
     /** The word embedding table, frozen in full fine-tunes when {@link #freezeWordEmbeddings}. */
     public static final String WORD_EMBEDDINGS = "trunk.embeddings.word_embeddings.weight";

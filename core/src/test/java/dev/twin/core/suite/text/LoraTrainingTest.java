@@ -72,9 +72,8 @@ class LoraTrainingTest {
         BertCheckpoint.write(baseDir, CONFIG, hf);
         TaskData task = new TaskData("toy", 2, data(64, 1), data(16, 2), data(16, 3));
         AdamWConfig tune = new AdamWConfig(0.05, 0.01, 16, 2, 0, 4);
-        TextRecipe recipe = new TextRecipe(0.05, 20, tune, true, tune, R, ALPHA,
-                List.of("query", "key", "value", "dense"));
-        WeightSet head = TextExpertTrainer.probe(arch, base, task, recipe);
+        TextRecipe recipe = new TextRecipe(tune, true, tune, R, ALPHA, List.of("query", "key", "value", "dense"));
+        WeightSet head = TextExpertTrainer.freshHead(arch, task, recipe);
         Path cache = tmp.resolve("cache");
 
         WeightSet expert = TextExpertTrainer.lora(arch, base, head, task, recipe, baseDir, cache, false);
