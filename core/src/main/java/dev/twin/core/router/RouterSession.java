@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.twin.core.device.DeviceUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
@@ -72,16 +73,17 @@ public final class RouterSession implements AutoCloseable {
         try {
             OrtEnvironment env = environment();
             OrtSession.SessionOptions o = options(intraOpThreads);
-            if (cudaDevice >= 0) {
-                try {
-                    o.addCUDA(cudaDevice);
-                } catch (OrtException e) {
-                    o.close();
-                    throw new IllegalStateException("cannot run the router on cuda:" + cudaDevice + ": "
-                            + e.getMessage(), e);
-                }
+            if (cudaDevice < 0) {
+                return open(env.createSession(onnx, o), "(in memory)");
             }
-            return open(env.createSession(onnx, o), "(in memory)");
+            try {
+                o.addCUDA(cudaDevice);
+                return open(env.createSession(onnx, o), "(in memory) on cuda:" + cudaDevice);
+            } catch (OrtException e) {
+                // the GPU was asked for: no CPU session instead
+                throw new DeviceUnavailableException("cannot open the router on cuda:" + cudaDevice + ": "
+                        + e.getMessage());
+            }
         } catch (OrtException e) {
             throw new IllegalArgumentException("cannot load router model (in memory)"
                     + (cudaDevice >= 0 ? " on cuda:" + cudaDevice : "") + ": " + e.getMessage(), e);

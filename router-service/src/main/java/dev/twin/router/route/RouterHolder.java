@@ -1,5 +1,6 @@
 package dev.twin.router.route;
 
+import dev.twin.core.device.DeviceUnavailableException;
 import dev.twin.router.config.RouterConfig;
 import dev.twin.router.device.RouterDevice;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,6 +35,8 @@ public class RouterHolder {
             status = "bundle " + config.bundle() + ": tasks " + router.tasks() + ", input " + router.inputShape()
                     + ", temperature " + router.temperature() + ", grouping " + config.grouping().strategy() + ", on " + device.chosen().name();
             LOG.infof("loaded %s in %d ms", status, (System.nanoTime() - t0) / 1_000_000);
+        } catch (DeviceUnavailableException e) {
+            throw e; // the GPU asked for is not usable: no start (and no CPU fallback)
         } catch (RuntimeException e) {
             status = "bundle " + config.bundle() + " failed to load: " + e.getMessage();
             LOG.error(status, e);
