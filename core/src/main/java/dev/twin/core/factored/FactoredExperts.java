@@ -1,5 +1,6 @@
 package dev.twin.core.factored;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -37,11 +38,17 @@ public final class FactoredExperts implements AutoCloseable {
     private final Map<String, int[]> shapes;
     private final Map<String, FactoredTensor> experts;
 
+    /** On the engine's default device (the GPU when DJL sees one). */
     public FactoredExperts(Modularized m) {
+        this(m, null);
+    }
+
+    /** With θ* and the stacked factors on {@code device} (null: the engine's default); batches must use it too. */
+    public FactoredExperts(Modularized m, Device device) {
         if (m.tasks() == null || m.tasks().isEmpty()) {
             throw new IllegalArgumentException("factored experts need at least one task");
         }
-        this.manager = DjlRuntime.newManager();
+        this.manager = device == null ? DjlRuntime.newManager() : DjlRuntime.newManager(device);
         try {
             this.tasks = List.copyOf(m.tasks());
             Map<String, NDArray> s = new LinkedHashMap<>();
@@ -81,8 +88,13 @@ public final class FactoredExperts implements AutoCloseable {
 
     /** The factored experts of a loaded bundle, checked against the trunk shapes of the bundle's architecture. */
     public static FactoredExperts of(Bundle bundle) {
+        return of(bundle, null);
+    }
+
+    /** As {@link #of(Bundle)}, on {@code device} (null: the engine's default device). */
+    public static FactoredExperts of(Bundle bundle, Device device) {
         Architecture arch = Architectures.create(bundle.manifest().architecture());
-        FactoredExperts f = new FactoredExperts(bundle.modules());
+        FactoredExperts f = new FactoredExperts(bundle.modules(), device);
         arch.trunkShapes().forEach((name, shape) -> {
             int[] have = f.shapes.get(name);
             if (!Arrays.equals(have, shape)) {

@@ -1,5 +1,6 @@
 package dev.twin.core.materialize;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -32,8 +33,14 @@ public final class Materializer implements AutoCloseable {
                               NDArray dense, int[] denseTasks) {
     }
 
+    /** On the engine's default device (the GPU when DJL sees one). */
     public Materializer(Modularized m) {
-        this.manager = DjlRuntime.newManager();
+        this(m, null);
+    }
+
+    /** With θ*, the stacked factors and every θ(w) on {@code device} (null: the engine's default device). */
+    public Materializer(Modularized m, Device device) {
+        this.manager = device == null ? DjlRuntime.newManager() : DjlRuntime.newManager(device);
         this.tasks = List.copyOf(m.tasks());
         for (String name : m.shared().names()) {
             FloatTensor t = m.shared().get(name);

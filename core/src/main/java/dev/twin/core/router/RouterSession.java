@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.twin.core.device.DeviceUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
@@ -58,14 +59,34 @@ public final class RouterSession implements AutoCloseable {
      * services beside it.
      */
     public static RouterSession load(byte[] onnx, int intraOpThreads) {
+        return load(onnx, intraOpThreads, -1);
+    }
+
+    /**
+     * As {@link #load(byte[], int)}, on ONNX Runtime's CUDA execution provider for GPU {@code cudaDevice} (-1: the
+     * CPU). A GPU that cannot be used is an error with ONNX Runtime's reason, never a CPU session.
+     */
+    public static RouterSession load(byte[] onnx, int intraOpThreads, int cudaDevice) {
         if (onnx == null || onnx.length == 0) {
             throw new IllegalArgumentException("router model bytes are empty");
         }
         try {
             OrtEnvironment env = environment();
-            return open(env.createSession(onnx, options(intraOpThreads)), "(in memory)");
+            OrtSession.SessionOptions o = options(intraOpThreads);
+            if (cudaDevice < 0) {
+                return open(env.createSession(onnx, o), "(in memory)");
+            }
+            try {
+                o.addCUDA(cudaDevice);
+                return open(env.createSession(onnx, o), "(in memory) on cuda:" + cudaDevice);
+            } catch (OrtException e) {
+                // the GPU was asked for: no CPU session instead
+                throw new DeviceUnavailableException("cannot open the router on cuda:" + cudaDevice + ": "
+                        + e.getMessage());
+            }
         } catch (OrtException e) {
-            throw new IllegalArgumentException("cannot load router model (in memory): " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot load router model (in memory)"
+                    + (cudaDevice >= 0 ? " on cuda:" + cudaDevice : "") + ": " + e.getMessage(), e);
         }
     }
 
@@ -88,7 +109,7 @@ public final class RouterSession implements AutoCloseable {
      * ONNX Runtime unpacks its native library into java.io.tmpdir on first use and fails obscurely when that directory
      * is missing (the build points it at target/tmp), so create it first.
      */
-    private static OrtEnvironment environment() {
+    public static OrtEnvironment environment() {
         String tmp = System.getProperty("java.io.tmpdir");
         if (tmp != null && !tmp.isEmpty()) {
             try {

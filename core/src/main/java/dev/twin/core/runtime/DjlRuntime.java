@@ -1,5 +1,6 @@
 package dev.twin.core.runtime;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 
@@ -30,6 +31,12 @@ public final class DjlRuntime {
     public static NDManager newManager() {
         configure();
         return NDManager.newBaseManager();
+    }
+
+    /** A root manager whose arrays live on {@code device} (a service's chosen device, dev.twin.core.device). */
+    public static NDManager newManager(Device device) {
+        configure();
+        return NDManager.newBaseManager(device);
     }
 
     private static void setIfAbsent(String key, String value) {

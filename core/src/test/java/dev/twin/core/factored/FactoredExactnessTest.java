@@ -3,6 +3,7 @@ package dev.twin.core.factored;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -18,6 +19,7 @@ import dev.twin.core.model.Params;
 import dev.twin.core.modularize.ModularizeConfig;
 import dev.twin.core.modularize.Modularized;
 import dev.twin.core.modularize.Modularizer;
+import dev.twin.core.device.TestDevices;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
@@ -52,13 +54,16 @@ class FactoredExactnessTest {
         compressions.put("magnitude", new CompressOptions(null, 0.3, 3));
         compressions.put("bernoulli", new CompressOptions(null, 0.5, 3));
         compressions.put("none", new CompressOptions(null, null, 3));
-        return archs.stream().flatMap(a -> compressions.entrySet().stream()
-                .map(c -> Arguments.of(a, c.getKey(), c.getValue())));
+        // every case on the CPU and on the GPU (skipped by detection when there is none)
+        return TestDevices.names().stream().flatMap(d -> archs.stream().flatMap(a -> compressions.entrySet().stream()
+                .map(c -> Arguments.of(a, c.getKey(), c.getValue(), d))));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {3}")
     @MethodSource("cases")
-    void everyRowEqualsTheForwardOverItsMaterializedWeights(Architecture arch, String method, CompressOptions co) {
+    void everyRowEqualsTheForwardOverItsMaterializedWeights(Architecture arch, String method, CompressOptions co,
+                                                            String device) {
+        Device dev = TestDevices.require(device);
         Modularized m = modularize(arch, method, co);
         SplittableRandom rnd = new SplittableRandom(11);
         float[][] w = new float[ROWS][];
@@ -68,9 +73,9 @@ class FactoredExactnessTest {
         }
         float[] x = inputs(arch, rnd);
         int dim = x.length / ROWS;
-        try (FactoredExperts fx = new FactoredExperts(m);
-             Materializer mat = new Materializer(m);
-             NDManager nd = DjlRuntime.newManager()) {
+        try (FactoredExperts fx = new FactoredExperts(m, dev);
+             Materializer mat = new Materializer(m, dev);
+             NDManager nd = DjlRuntime.newManager(dev)) {
             Map<String, Map<String, NDArray>> heads = new HashMap<>();
             m.heads().forEach((t, h) -> heads.put(t, Params.toNd(nd, h)));
             float[][] factored = new float[ROWS][];
@@ -102,10 +107,11 @@ class FactoredExactnessTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {3}")
     @MethodSource("cases")
     void residualOnAMaterializedKeyEqualsTheFullFactoredMerge(Architecture arch, String method,
-                                                              CompressOptions co) {
+                                                              CompressOptions co, String device) {
+        Device dev = TestDevices.require(device);
         Modularized m = modularize(arch, method, co);
         SplittableRandom rnd = new SplittableRandom(5);
         float[] key = {0.5f, 0.25f, 0.25f};
@@ -116,9 +122,9 @@ class FactoredExactnessTest {
             residual[i] = w[i] - key[i % TASKS.size()]; // w − w_key
         }
         float[] x = inputs(arch, rnd);
-        try (FactoredExperts fx = new FactoredExperts(m);
-             Materializer mat = new Materializer(m);
-             NDManager nd = DjlRuntime.newManager()) {
+        try (FactoredExperts fx = new FactoredExperts(m, dev);
+             Materializer mat = new Materializer(m, dev);
+             NDManager nd = DjlRuntime.newManager(dev)) {
             NDArray in = nd.create(x, new Shape(ROWS, x.length / ROWS));
             float[] full = arch.features(fx.layers(nd.create(w, new Shape(ROWS, 3))), in).toFloatArray();
             Map<String, NDArray> base = mat.materialize(nd, key);
@@ -136,17 +142,19 @@ class FactoredExactnessTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {3}")
     @MethodSource("cases")
-    void aForwardPassLeavesNothingOnTheExpertsManager(Architecture arch, String method, CompressOptions co) {
+    void aForwardPassLeavesNothingOnTheExpertsManager(Architecture arch, String method, CompressOptions co,
+                                                      String device) {
+        Device dev = TestDevices.require(device);
         Modularized m = modularize(arch, method, co);
         float[] x = inputs(arch, new SplittableRandom(9));
         float[] w = new float[ROWS * TASKS.size()];
         java.util.Arrays.fill(w, 0.3f);
-        try (FactoredExperts fx = new FactoredExperts(m)) {
+        try (FactoredExperts fx = new FactoredExperts(m, dev)) {
             int before = fx.residentArrays();
             // no NDScope: every intermediate must land on the caller's manager, which closes them
-            try (NDManager batch = DjlRuntime.newManager()) {
+            try (NDManager batch = DjlRuntime.newManager(dev)) {
                 arch.features(fx.layers(batch.create(w, new Shape(ROWS, TASKS.size()))),
                         batch.create(x, new Shape(ROWS, x.length / ROWS))).toFloatArray();
                 arch.features(fx.shared(), batch.create(x, new Shape(ROWS, x.length / ROWS))).toFloatArray();

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import dev.twin.core.compress.CompressedTensor;
 import dev.twin.core.compress.Dense;
 import dev.twin.core.compress.LowRank;
 import dev.twin.core.compress.Sparse;
+import dev.twin.core.device.TestDevices;
 import dev.twin.core.modularize.Modularized;
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** θ(w) from DJL's stacked GEMM against a plain-loop dense reference θ* + Σ wt·dense(v̂t). */
 class MaterializerTest {
@@ -35,8 +39,10 @@ class MaterializerTest {
         return new LowRank(shape, m, n, r, gauss(m * r), gauss(r), gauss(n * r));
     }
 
-    @Test
-    void stackedGemmEqualsDenseReference() {
+    @ParameterizedTest
+    @ValueSource(strings = {TestDevices.CPU, TestDevices.GPU})
+    void stackedGemmEqualsDenseReference(String device) {
+        Device dev = TestDevices.require(device);
         List<String> tasks = List.of("a", "b", "c");
         WeightSet shared = new WeightSet()
                 .put("fc.weight", new FloatTensor(new int[]{12, 20}, gauss(240)))
@@ -57,7 +63,7 @@ class MaterializerTest {
         Modularized m = new Modularized(tasks, shared, ex, Map.of("a", new WeightSet(), "b", new WeightSet(),
                 "c", new WeightSet()));
         float[] w = {0.6f, -0.25f, 0.9f};
-        try (Materializer mat = new Materializer(m)) {
+        try (Materializer mat = new Materializer(m, dev)) {
             WeightSet got = mat.materializeWeights(w);
             assertEquals(List.copyOf(shared.names()), List.copyOf(got.names()));
             for (String name : shared.names()) {

@@ -29,6 +29,13 @@ public interface ExecutorConfig {
      */
     OptionalInt threads();
 
+    /**
+     * Where execution (factored and materialized rows) runs: auto (the GPU when DJL sees one, else the CPU), cpu, or cuda:N (GPU N, required: without it the
+     * service refuses to start with the reason). Logged at start and shown in readiness.
+     */
+    @WithDefault("auto")
+    String device();
+
     /** PyTorch inter-op threads (fixed once per process, before the engine's first parallel work). */
     @WithDefault("1")
     int interopThreads();

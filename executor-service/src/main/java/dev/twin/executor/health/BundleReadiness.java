@@ -1,5 +1,6 @@
 package dev.twin.executor.health;
 
+import dev.twin.executor.device.ExecutorDevice;
 import dev.twin.executor.model.ModelHolder;
 import dev.twin.executor.weights.WeightStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,10 +14,12 @@ import org.eclipse.microprofile.health.Readiness;
 public class BundleReadiness implements HealthCheck {
     private final ModelHolder holder;
     private final WeightStore store;
+    private final ExecutorDevice device;
 
-    public BundleReadiness(ModelHolder holder, WeightStore store) {
+    public BundleReadiness(ModelHolder holder, WeightStore store, ExecutorDevice device) {
         this.holder = holder;
         this.store = store;
+        this.device = device;
     }
 
     @Override
@@ -24,6 +27,7 @@ public class BundleReadiness implements HealthCheck {
         var response = HealthCheckResponse.named("executor-bundle")
                 .status(holder.ready())
                 .withData("status", holder.status())
+                .withData("device", device.chosen().toString())
                 .withData("installed", store.list().size())
                 .withData("capacity", store.capacity())
                 .withData("installs", store.counters().installs())

@@ -1,5 +1,6 @@
 package dev.twin.executor.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.twin.core.bundle.Bundle;
@@ -55,6 +56,11 @@ public final class LoadedModel implements AutoCloseable {
      * experts.
      */
     public static LoadedModel load(Path dir) {
+        return load(dir, null);
+    }
+
+    /** As {@link #load(Path)}, with the heads, θ* and the factors on {@code device} (null: DJL's default). */
+    public static LoadedModel load(Path dir, Device device) {
         Bundle bundle = Bundle.load(dir);
         Architecture arch = Architectures.create(bundle.manifest().architecture());
         Map<String, int[]> shapes = new LinkedHashMap<>();
@@ -70,7 +76,7 @@ public final class LoadedModel implements AutoCloseable {
                         + "' " + java.util.Arrays.toString(e.getValue()) + " that architecture " + arch + " needs");
             }
         }
-        NDManager manager = DjlRuntime.newManager();
+        NDManager manager = device == null ? DjlRuntime.newManager() : DjlRuntime.newManager(device);
         try {
             Map<String, Map<String, NDArray>> heads = new LinkedHashMap<>();
             for (String task : bundle.modules().tasks()) {
@@ -80,7 +86,7 @@ public final class LoadedModel implements AutoCloseable {
                 }
                 heads.put(task, Collections.unmodifiableMap(Params.toNd(manager, head)));
             }
-            FactoredExperts factored = FactoredExperts.of(bundle);
+            FactoredExperts factored = FactoredExperts.of(bundle, device);
             try {
                 return new LoadedModel(dir, arch, List.copyOf(bundle.modules().tasks()),
                         Collections.unmodifiableMap(shapes), Collections.unmodifiableMap(heads), manager, factored,

@@ -1,6 +1,7 @@
 package dev.twin.executor.model;
 
 import dev.twin.executor.config.ExecutorConfig;
+import dev.twin.executor.device.ExecutorDevice;
 import dev.twin.executor.reject.Rejection;
 import dev.twin.executor.reject.RejectedException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,20 +19,22 @@ public class ModelHolder {
     private static final Logger LOG = Logger.getLogger(ModelHolder.class);
 
     private final ExecutorConfig config;
+    private final ExecutorDevice device;
     private volatile LoadedModel model;
     private volatile String status = "bundle not loaded yet";
 
-    public ModelHolder(ExecutorConfig config) {
+    public ModelHolder(ExecutorConfig config, ExecutorDevice device) {
         this.config = config;
+        this.device = device;
     }
 
     void onStart(@Observes StartupEvent event) {
         long t0 = System.nanoTime();
         try {
             EngineThreads.apply(config);
-            model = LoadedModel.load(config.bundle());
+            model = LoadedModel.load(config.bundle(), device.chosen().djl());
             status = "bundle " + config.bundle() + ": " + model.architecture() + ", tasks " + model.tasks()
-                    + ", factored experts " + model.factoredBytes() / 1024 + " KiB";
+                    + ", factored experts " + model.factoredBytes() / 1024 + " KiB on " + device.chosen().name();
             LOG.infof("loaded %s in %d ms", status, (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
             status = "bundle " + config.bundle() + " failed to load: " + e.getMessage();

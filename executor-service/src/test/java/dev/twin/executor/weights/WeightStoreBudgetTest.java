@@ -56,6 +56,11 @@ class WeightStoreBudgetTest {
             public int interopThreads() {
                 return 1;
             }
+
+            @Override
+            public String device() {
+                return "cpu";
+            }
         };
     }
 

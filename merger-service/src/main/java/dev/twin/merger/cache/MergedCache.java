@@ -1,6 +1,5 @@
 package dev.twin.merger.cache;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.twin.core.materialize.Materializer;
@@ -8,7 +7,6 @@ import dev.twin.core.model.Architecture;
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.model.BundleHolder;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
@@ -36,14 +34,6 @@ public class MergedCache {
     public MergedCache(BundleHolder holder, MergerConfig config) {
         this.holder = holder;
         this.lru = new BudgetLru<>(config.cacheBudgetBytes());
-    }
-
-    void onStart(@Observes StartupEvent event) {
-        // DJL picks the GPU when the engine sees one; the materializer's manager uses that default device
-        Engine engine = Engine.getInstance();
-        int gpus = engine.getGpuCount();
-        LOG.infof("DJL engine %s %s: %d GPU(s), merging on %s", engine.getEngineName(), engine.getVersion(), gpus,
-                gpus > 0 ? "GPU " + engine.defaultDevice() : "CPU " + engine.defaultDevice());
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -16,6 +16,13 @@ public interface MergerConfig {
     /** Topic names (DESIGN.md defaults). */
     Topics topics();
 
+    /**
+     * Where materialization of θ(w) runs: auto (the GPU when DJL sees one, else the CPU), cpu, or cuda:N (GPU N, required: without it the
+     * service refuses to start with the reason). Logged at start and shown in readiness.
+     */
+    @WithDefault("auto")
+    String device();
+
     /** Memory budget of the merged-weight cache in bytes (a set costs 4 × numel). */
     @WithDefault("268435456")
     long cacheBudgetBytes();

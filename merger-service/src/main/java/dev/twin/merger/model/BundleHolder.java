@@ -1,6 +1,7 @@
 package dev.twin.merger.model;
 
 import dev.twin.merger.config.MergerConfig;
+import dev.twin.merger.device.MergerDevice;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -17,19 +18,22 @@ public class BundleHolder {
     private static final Logger LOG = Logger.getLogger(BundleHolder.class);
 
     private final MergerConfig config;
+    private final MergerDevice device;
     private volatile LoadedBundle bundle;
     private volatile String status = "bundle not loaded yet";
 
-    public BundleHolder(MergerConfig config) {
+    public BundleHolder(MergerConfig config, MergerDevice device) {
         this.config = config;
+        this.device = device;
     }
 
     // before the Kafka consumer starts polling (it observes StartupEvent later)
     void onStart(@Observes @Priority(1) StartupEvent event) {
         long t0 = System.nanoTime();
         try {
-            bundle = LoadedBundle.load(config.bundle());
-            status = "bundle " + config.bundle() + ": tasks " + bundle.tasks() + ", input " + bundle.inputDim();
+            bundle = LoadedBundle.load(config.bundle(), device.chosen().djl());
+            status = "bundle " + config.bundle() + ": tasks " + bundle.tasks() + ", input " + bundle.inputDim()
+                    + ", materializing on " + device.chosen().name();
             LOG.infof("loaded %s in %d ms", status, (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
             status = "bundle " + config.bundle() + " failed to load: " + e.getMessage();

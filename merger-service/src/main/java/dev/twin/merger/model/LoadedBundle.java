@@ -1,5 +1,6 @@
 package dev.twin.merger.model;
 
+import ai.djl.Device;
 import dev.twin.core.bundle.Bundle;
 import dev.twin.core.materialize.Materializer;
 import dev.twin.core.model.Architecture;
@@ -24,13 +25,18 @@ public final class LoadedBundle implements AutoCloseable {
 
     /** Loads (and sha256-checks) the bundle at dir and prepares its materializer. */
     public static LoadedBundle load(Path dir) {
+        return load(dir, null);
+    }
+
+    /** As {@link #load(Path)}, materializing on {@code device} (null: DJL's default device). */
+    public static LoadedBundle load(Path dir, Device device) {
         Bundle bundle = Bundle.load(dir);
         Architecture arch = Architectures.create(bundle.manifest().architecture());
         int n = 1;
         for (int d : arch.inputShape()) {
             n *= d;
         }
-        return new LoadedBundle(dir, List.copyOf(bundle.modules().tasks()), n, new Materializer(bundle.modules()));
+        return new LoadedBundle(dir, List.copyOf(bundle.modules().tasks()), n, new Materializer(bundle.modules(), device));
     }
 
     public Path dir() {

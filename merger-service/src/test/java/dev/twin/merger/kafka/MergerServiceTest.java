@@ -2,6 +2,7 @@ package dev.twin.merger.kafka;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -659,6 +660,9 @@ class MergerServiceTest {
     @Test
     void readyOnceTheBundleIsLoaded() {
         given().when().get("/q/health/ready").then().statusCode(200)
-                .body(containsString("merger-bundle"), containsString("cache-hits"));
+                .body(containsString("merger-bundle"), containsString("cache-hits"))
+                // device=auto: the GPU when DJL sees one (this same test then materializes there), else the CPU
+                .body("checks.find { it.name == 'merger-bundle' }.data.device",
+                        startsWith(ai.djl.engine.Engine.getInstance().getGpuCount() > 0 ? "cuda:0 (" : "cpu ("));
     }
 }

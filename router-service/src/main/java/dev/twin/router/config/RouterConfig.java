@@ -41,6 +41,13 @@ public interface RouterConfig {
      */
     Optional<String> replyToPattern();
 
+    /**
+     * Where router.onnx runs: auto (the GPU when ONNX Runtime's CUDA execution provider sees one, else the CPU), cpu, or cuda:N (GPU N, required: without it the
+     * service refuses to start with the reason). Logged at start and shown in readiness.
+     */
+    @WithDefault("auto")
+    String device();
+
     /** ONNX Runtime intra-op threads of the router; absent: half the cores (at least 1), the rest serve Kafka/gRPC. */
     OptionalInt onnxThreads();
 

@@ -1,5 +1,6 @@
 package dev.twin.router.health;
 
+import dev.twin.router.device.RouterDevice;
 import dev.twin.router.route.RouterHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -11,14 +12,17 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class RouterReadiness implements HealthCheck {
     private final RouterHolder holder;
+    private final RouterDevice device;
 
-    public RouterReadiness(RouterHolder holder) {
+    public RouterReadiness(RouterHolder holder, RouterDevice device) {
         this.holder = holder;
+        this.device = device;
     }
 
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("router-bundle").status(holder.ready())
-                .withData("status", holder.status()).build();
+                .withData("status", holder.status())
+                .withData("device", device.chosen().toString()).build();
     }
 }

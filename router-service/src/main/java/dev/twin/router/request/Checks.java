@@ -107,8 +107,8 @@ final class Checks {
                 throw new BadRequestException(Problem.WRONG_SHAPE, "request " + id + ": shape " + shape
                         + " has a non-positive dimension");
             }
-            n = Math.min(n * d, Integer.MAX_VALUE + 1L);
-            tail = i == 0 ? 1 : Math.min(tail * d, Integer.MAX_VALUE + 1L);
+            n = capped(n, d);
+            tail = i == 0 ? 1 : capped(tail, d);
         }
         if (!shape.isEmpty() && n == spec.inputSize()) {
             return 1;
@@ -120,6 +120,12 @@ final class Checks {
                 + (n > Integer.MAX_VALUE ? "too many" : String.valueOf(n)) + " values, the model takes "
                 + spec.inputSize() + " per row (shape [" + spec.inputSize() + "] or a batch [N, " + spec.inputSize()
                 + "])");
+    }
+
+    /** a·d, or 2³¹ once it passes Integer.MAX_VALUE (a dimension near Long.MAX_VALUE must not wrap it around). */
+    private static long capped(long a, long d) {
+        long cap = Integer.MAX_VALUE + 1L;
+        return d > cap / a ? cap : Math.min(a * d, cap);
     }
 
     static void length(RequestSpec spec, long values, String id) {

@@ -27,6 +27,11 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
     public static final String TOKENIZER_FILE = BundleFiles.TOKENIZER;
 
     public static LoadedRouter load(RouterConfig config) {
+        return load(config, -1);
+    }
+
+    /** As {@link #load(RouterConfig)}, with router.onnx on CUDA GPU {@code cudaDevice} (-1: the CPU). */
+    public static LoadedRouter load(RouterConfig config, int cudaDevice) {
         Bundle b = Bundle.load(config.bundle());
         if (!b.hasRouter()) {
             throw new IllegalArgumentException("bundle " + config.bundle() + " has no router.onnx");
@@ -38,7 +43,7 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
         for (int d : shape) {
             size *= d;
         }
-        RouterSession session = RouterSession.load(b.routerOnnx(), onnxThreads(config));
+        RouterSession session = RouterSession.load(b.routerOnnx(), onnxThreads(config), cudaDevice);
         BertTokenizer tokenizer = null;
         try {
             if (!session.tasks().equals(tasks)) {

@@ -1,6 +1,8 @@
 package dev.twin.router.route;
 
+import dev.twin.core.device.DeviceUnavailableException;
 import dev.twin.router.config.RouterConfig;
+import dev.twin.router.device.RouterDevice;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -17,20 +19,24 @@ public class RouterHolder {
     private static final Logger LOG = Logger.getLogger(RouterHolder.class);
 
     private final RouterConfig config;
+    private final RouterDevice device;
     private volatile LoadedRouter router;
     private volatile String status = "bundle not loaded yet";
 
-    public RouterHolder(RouterConfig config) {
+    public RouterHolder(RouterConfig config, RouterDevice device) {
         this.config = config;
+        this.device = device;
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
         long t0 = System.nanoTime();
         try {
-            router = LoadedRouter.load(config);
+            router = LoadedRouter.load(config, device.chosen().gpuIndex());
             status = "bundle " + config.bundle() + ": tasks " + router.tasks() + ", input " + router.inputShape()
-                    + ", temperature " + router.temperature() + ", grouping " + config.grouping().strategy();
+                    + ", temperature " + router.temperature() + ", grouping " + config.grouping().strategy() + ", on " + device.chosen().name();
             LOG.infof("loaded %s in %d ms", status, (System.nanoTime() - t0) / 1_000_000);
+        } catch (DeviceUnavailableException e) {
+            throw e; // the GPU asked for is not usable: no start (and no CPU fallback)
         } catch (RuntimeException e) {
             status = "bundle " + config.bundle() + " failed to load: " + e.getMessage();
             LOG.error(status, e);

@@ -342,6 +342,11 @@ class RequestParserTest {
         bad(Problem.WRONG_SHAPE, b(json("r", null, "FP32", "[4,1,0]", "[1,2,3,4]")), JSON);
         bad(Problem.WRONG_SHAPE, b("{\"id\":\"r\",\"inputs\":[]}"), JSON);
         bad(Problem.WRONG_SHAPE, proto("p", 1, 2, 3).build().toByteArray(), PB);
+        // 2^32 · 2^32 wrapped to Long.MIN_VALUE before (the message said "holds -9223372036854775808 values")
+        assertTrue(bad(Problem.WRONG_SHAPE, b(json("r", null, "FP32", "[4294967296,4294967296]", "[1,2,3,4]")),
+                JSON).getMessage().contains("holds too many values"));
+        assertTrue(bad(Problem.WRONG_SHAPE, b(json("r", null, "FP32", "[9223372036854775807,2]", "[1,2,3,4]")),
+                JSON).getMessage().contains("holds too many values"));
     }
 
     @Test
