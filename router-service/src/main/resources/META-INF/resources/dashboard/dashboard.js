@@ -115,17 +115,23 @@ function drawDlq(dlq, lag) {
   }));
   section.dataset.points = String(frames + 1);
   section.dataset.filled = String(Object.values(dlq).some(n => n > 0));
-  const lags = Object.entries(lag).map(([topic, n]) => topic + " " + n);
-  document.getElementById("lag").textContent = "Kafka consumer lag (records): "
+  const lags = Object.entries(lag).map(([client, n]) => client.replace("kafka-consumer-", "") + " " + n);
+  document.getElementById("lag").textContent = "Kafka consumer lag, largest partition (records): "
     + (lags.length ? lags.join(", ") : "none reported");
 }
 
 async function start() {
+  let past = [];
   try {
-    const past = await (await fetch("/dashboard/frames")).json();
+    past = await (await fetch("/dashboard/frames")).json();
     past.forEach(onFrame);
   } catch (e) {
     document.getElementById("status").textContent = "history unavailable: " + e;
+  }
+  // ?snapshot: draw the history only, with no live stream (a page that finishes loading, for a headless screenshot)
+  if (new URLSearchParams(location.search).has("snapshot")) {
+    document.getElementById("status").textContent += " · snapshot of " + past.length + " frames";
+    return;
   }
   const source = new EventSource("/dashboard/stream");
   source.onmessage = ev => onFrame(JSON.parse(ev.data));

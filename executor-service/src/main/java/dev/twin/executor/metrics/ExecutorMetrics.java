@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (factored, materialized, shared), the queue depth (execute calls received and not yet answered: the autoscaling
  * signal of deploy/k8s), install times and the installed sets. Tags: path, outcome.
  */
+// at start, so that the meters exist (at 0) before the first event
+@Startup
 @ApplicationScoped
 public class ExecutorMetrics {
     // histogram buckets: latencies 1 ms .. 10 s, sizes 1 .. 2048 (powers of two)

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * install times, executor calls and their load per executor, and DLQ records by reason class. Tags are
  * low-cardinality (the cache's meters are {@link CacheMeters}): route/path, outcome, executor address (a handful), reason class.
  */
+// at start, so that the meters exist (at 0) before the first event
+@Startup
 @ApplicationScoped
 public class MergerMetrics {
     // histogram buckets: latencies 1 ms .. 10 s, sizes 1 .. 2048 (powers of two)

@@ -36,7 +36,7 @@ public class DashboardResource {
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @RestStreamElementType(MediaType.TEXT_PLAIN) // each element is already a JSON frame
     public Multi<String> stream() {
         return feed.live();
     }

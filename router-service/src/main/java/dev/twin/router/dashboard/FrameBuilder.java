@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * cumulative counters. Series with nothing to say in the interval are null (a gap in the chart), never invented.
  */
 final class FrameBuilder {
-    static final String KAFKA_LAG = "kafka_consumer_fetch_manager_records_lag";
+    // Kafka's own consumer metric (Micrometer's Kafka binder): the largest partition lag of each consumer client
+    static final String KAFKA_LAG = "kafka_consumer_fetch_manager_records_lag_max";
 
     private FrameBuilder() {
     }
@@ -110,7 +111,7 @@ final class FrameBuilder {
         }
         f.put("executors", executors);
 
-        f.put("lag", now.byLabel(KAFKA_LAG, "topic", x -> true));
+        f.put("lag", now.byLabel(KAFKA_LAG, "client_id", x -> true));
         f.put("sources", sourceStatus);
         return f;
     }

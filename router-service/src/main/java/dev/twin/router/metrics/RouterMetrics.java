@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * arg-max task, the mean mixture, clusters per batch) and its DLQ records by reason. Tags are low-cardinality:
  * channel, outcome, task (the bundle's), strategy, reason class.
  */
+// at start, so that the meters exist (at 0) before the first event
+@Startup
 @ApplicationScoped
 public class RouterMetrics implements RouteObserver {
     // histogram buckets: latencies 1 ms .. 10 s, sizes 1 .. 2048 (powers of two)
