@@ -42,17 +42,23 @@ final class FrameBuilder {
         latency.put("executor", quantiles(before, now, "twin_executor_execute_seconds", x -> true));
         f.put("latency", latency);
 
-        double rows = delta(before, now, "twin_router_weight_rows_total", x -> true);
         Map<String, Double> sum0 = before.byLabel("twin_router_weight_sum_total", "task", x -> true);
         Map<String, Double> sum1 = now.byLabel("twin_router_weight_sum_total", "task", x -> true);
         Map<String, Double> arg0 = before.byLabel("twin_router_argmax_total", "task", x -> true);
         Map<String, Double> arg1 = now.byLabel("twin_router_argmax_total", "task", x -> true);
+        // rows routed in the interval: Σ_t Δsum_t, since each row's weights sum to 1 (read from the same counters as
+        // the numerators, so a scrape between a batch's counter updates cannot push a share above 1)
+        double rows = 0;
+        for (String task : sum1.keySet()) {
+            rows += Math.max(0, sum1.get(task) - sum0.getOrDefault(task, 0.0));
+        }
         Map<String, Object> mixture = new TreeMap<>();
         Map<String, Object> argmax = new TreeMap<>();
         for (String task : sum1.keySet()) {
-            // mean router weight of the task over the rows routed in the interval: Σw_t / rows
+            // mean router weight of the task over the rows routed in the interval: Δ(Σw_t) / rows
             mixture.put(task, rows > 0 ? (sum1.get(task) - sum0.getOrDefault(task, 0.0)) / rows : null);
-            argmax.put(task, rows > 0 ? (arg1.getOrDefault(task, 0.0) - arg0.getOrDefault(task, 0.0)) / rows : null);
+            argmax.put(task, rows > 0 ? Math.min(1, (arg1.getOrDefault(task, 0.0) - arg0.getOrDefault(task, 0.0)) / rows)
+                    : null);
         }
         f.put("mixture", mixture);
         f.put("argmax", argmax);
