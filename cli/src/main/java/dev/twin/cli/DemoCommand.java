@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         description = "Start the stack (as twin up) on the fashion-mnist-8 bundle (built if missing; the synthetic "
                 + "suite when the data is absent), stream a shuffled mix of test inputs of every task, half through "
                 + "Kafka and half through gRPC, print the summary (it names the grouping strategy) and stop "
-                + "everything.")
+                + "everything (unless --keep). The log names the live dashboard's URL.")
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,6 +55,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "encoding of the Kafka requests: PROTOBUF (raw FP32 contents) or JSON (default: "
                     + "${DEFAULT-VALUE})")
     RequestEncoding kafkaEncoding;
+
+    @Option(names = "--keep", description = "leave the stack up after the demo (its dashboard stays live; stop it "
+            + "with twin down --workdir DIR)")
+    boolean keep;
 
     @Option(names = "--workdir", paramLabel = "DIR",
             description = "broker data, logs and pids of the demo's stack (default: ~/.cache/twin/demo)")
@@ -81,9 +85,14 @@ final class DemoCommand implements Callable<Integer> {
         Path work = workDir != null ? workDir : TwinPaths.cacheDir().resolve("demo");
         Stack.Options options = Stack.Options.defaults().withRouter("twin.router.grouping.strategy", strategy);
         StackRun.Outcome out = StackRun.run("demo (" + suite.name() + ", strategy " + strategy + ")", served.dir(), work,
-                options, List.of(), plan, expert, TrafficRun.Settings.defaults().withKafkaEncoding(kafkaEncoding), log);
+                options, List.of(), plan, expert, TrafficRun.Settings.defaults().withKafkaEncoding(kafkaEncoding),
+                StackRun.Hooks.NONE, keep, log);
         TrafficReport report = out.report();
         spec.commandLine().getOut().print(report.console());
+        if (keep) {
+            spec.commandLine().getOut().println("dashboard: " + out.dashboard() + " (stack kept up; stop it with: "
+                    + "twin down --workdir " + work + ")");
+        }
         spec.commandLine().getOut().flush();
         if (json != null) {
             TrafficReport.write(json, report.json(new ObjectMapper()));

@@ -48,6 +48,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("  kafka bootstrap: " + e.bootstrap());
         out.println("  gRPC (OIP):      " + e.grpc());
         out.println("  REST (OIP):      " + e.http() + "/v2/models/" + e.model() + "/infer");
+        out.println("  dashboard:       " + e.dashboard());
         out.println("  logs and pids:   " + work.toAbsolutePath().normalize());
         out.println("stop with: twin down" + (workDir != null ? " --workdir " + workDir : ""));
         out.flush();

@@ -124,10 +124,17 @@ public final class Stack {
                     "twin.merger.bundle", bundle.toString(), "twin.merger.executors",
                     String.join(",", executorAddresses), "kafka.bootstrap.servers", bootstrap), options.merger())),
                     work));
+            // the router's dashboard reads the merger's and every executor's metrics
+            List<String> scrape = new ArrayList<>();
+            scrape.add(MERGER + "=" + metricsUrl(ports[2]));
+            for (int i = 0; i < execs; i++) {
+                scrape.add(executorName(i) + "=" + metricsUrl(ports[4 + i]));
+            }
             started.add(ServiceProcess.start(new ServiceProcess.Spec(ROUTER, routerJar, ports[3], "768m", merged(merged(
                     sharedMachine("twin.router.onnx-threads", "TWIN_ROUTER_ONNX_THREADS"), props(
                     "twin.router.bundle", bundle.toString(), "twin.router.model-name", MODEL,
-                    "kafka.bootstrap.servers", bootstrap)), options.router())), work));
+                    "kafka.bootstrap.servers", bootstrap, "twin.router.dashboard.scrape", String.join(",", scrape))),
+                    options.router())), work));
             StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + ports[3],
                     "http://127.0.0.1:" + ports[3], MODEL);
             List<StackRecord.Service> services = started.stream().map(s -> new StackRecord.Service(s.spec().name(),
@@ -215,6 +222,11 @@ public final class Stack {
                     + "); stop it first: twin down --workdir " + work);
         }
         StackRecord.delete(work); // stale: everything it names is gone
+    }
+
+    /** A service's Prometheus endpoint on loopback. */
+    private static String metricsUrl(int port) {
+        return "http://127.0.0.1:" + port + "/q/metrics";
     }
 
     private static Map<String, String> merged(Map<String, String> base, Map<String, String> overrides) {

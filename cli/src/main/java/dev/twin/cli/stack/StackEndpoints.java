@@ -14,6 +14,11 @@ import java.nio.file.Path;
  */
 public record StackEndpoints(String bootstrap, String grpc, String http, String model) {
 
+    /** The router's live dashboard page. */
+    public String dashboard() {
+        return http + "/dashboard/";
+    }
+
     /** Writes {@code {"bootstrap", "grpc", "http", "model"}} to {@code file} (parent directories created). */
     public void writeJson(Path file) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

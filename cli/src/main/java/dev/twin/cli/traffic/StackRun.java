@@ -19,7 +19,7 @@ public final class StackRun {
     }
 
     /** The measured traffic's raw result and summary. */
-    public record Outcome(TrafficResult result, TrafficReport report) {
+    public record Outcome(TrafficResult result, TrafficReport report, String dashboard) {
     }
 
     /** Work on the running stack around the measured traffic: after the warm-up, and after the traffic (its report). */
@@ -37,7 +37,16 @@ public final class StackRun {
     public static Outcome run(String label, Path bundle, Path workDir, Stack.Options options,
                               List<TrafficItem> warmup, List<TrafficItem> traffic, Map<String, Integer> expert,
                               TrafficRun.Settings settings, Hooks hooks, PrintStream log) {
+        return run(label, bundle, workDir, options, warmup, traffic, expert, settings, hooks, false, log);
+    }
+
+    /** As above; with {@code keep} the stack stays up after the run (stop it with twin down). */
+    public static Outcome run(String label, Path bundle, Path workDir, Stack.Options options,
+                              List<TrafficItem> warmup, List<TrafficItem> traffic, Map<String, Integer> expert,
+                              TrafficRun.Settings settings, Hooks hooks, boolean keep, PrintStream log) {
         StackRecord record = Stack.up(bundle, workDir, options, log);
+        log.println(label + ": live dashboard at " + record.endpoints().dashboard());
+        boolean failed = true;
         try {
             StackEndpoints e = record.endpoints();
             int mergerPort = record.service("merger-service").port();
@@ -52,10 +61,16 @@ public final class StackRun {
             MergerStats cache = MergerStats.read(mergerPort).minus(before);
             TrafficReport report = TrafficReport.of(label, result, expert, cache);
             hooks.afterMeasured().accept(record, report);
-            return new Outcome(result, report);
+            failed = false;
+            return new Outcome(result, report, record.endpoints().dashboard());
         } finally {
-            log.println(label + ": stopping the stack");
-            Stack.down(workDir);
+            if (keep && !failed) {
+                log.println(label + ": the stack stays up (--keep); dashboard " + record.endpoints().dashboard()
+                        + "; stop it with: twin down --workdir " + workDir);
+            } else {
+                log.println(label + ": stopping the stack");
+                Stack.down(workDir);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.twin.executor.grpc;
 
 import dev.twin.core.tensor.WeightSet;
 import dev.twin.executor.execute.BatchExecutor;
+import dev.twin.executor.metrics.ExecutorMetrics;
 import dev.twin.executor.model.LoadedModel;
 import dev.twin.executor.model.ModelHolder;
 import dev.twin.executor.weights.Installed;
@@ -30,8 +31,11 @@ public class ExecutorGrpcService implements Executor {
     private final ModelHolder holder;
     private final WeightStore store;
     private final BatchExecutor executor;
+    private final ExecutorMetrics metrics;
 
-    public ExecutorGrpcService(ModelHolder holder, WeightStore store, BatchExecutor executor) {
+    public ExecutorGrpcService(ModelHolder holder, WeightStore store, BatchExecutor executor,
+                               ExecutorMetrics metrics) {
+        this.metrics = metrics;
         this.holder = holder;
         this.store = store;
         this.executor = executor;
@@ -39,10 +43,12 @@ public class ExecutorGrpcService implements Executor {
 
     @Override
     public Uni<InstallReply> install(Multi<WeightChunk> request) {
+        long start = metrics.start();
         return request.map(Messages::chunk)
                 .collect().in(() -> new WeightAssembler(holder.require().weightShapes()), WeightAssembler::accept)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(this::install)
+                .invoke(() -> metrics.installed(start))
                 .onFailure().transform(Statuses::toStatus);
     }
 
@@ -57,11 +63,16 @@ public class ExecutorGrpcService implements Executor {
     @Override
     @Blocking
     public Uni<ExecuteReply> execute(ExecuteRequest request) {
+        long start = metrics.start();
+        String path = ExecutorMetrics.path(request.getKey(), !request.getWeights().isEmpty());
         return Uni.createFrom().item(() -> {
             ExecuteReply.Builder reply = ExecuteReply.newBuilder().setKey(request.getKey());
             executor.execute(Messages.batch(request)).forEach(o -> reply.addResults(Messages.result(o)));
             return reply.build();
-        }).onFailure().transform(Statuses::toStatus);
+        }).onItemOrFailure().invoke((reply, err) -> metrics.executed(path, request.getRowsCount(),
+                err == null ? "ok" : err instanceof dev.twin.executor.reject.RejectedException ? "rejected" : "error",
+                start))
+                .onFailure().transform(Statuses::toStatus);
     }
 
     @Override

@@ -35,7 +35,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import com.google.protobuf.ByteString;
@@ -70,6 +72,9 @@ class ExecutorServiceTest {
 
     @GrpcClient("executor")
     Executor client;
+
+    @Inject
+    MeterRegistry registry;
 
     @ConfigProperty(name = "twin.executor.bundle")
     Path bundleDir;
@@ -435,6 +440,78 @@ class ExecutorServiceTest {
                 null)));
         assertEquals(Status.Code.NOT_FOUND, gone.getStatus().getCode());
         assertEquals(1, client.execute(onA).await().atMost(T).getResultsCount());
+    }
+
+    private double calls(String path, String outcome) {
+        return registry.find("twin.executor.calls").tag("path", path).tag("outcome", outcome).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private double rowsServed(String path) {
+        return registry.find("twin.executor.batch.rows").tag("path", path).summaries().stream()
+                .mapToDouble(d -> d.totalAmount()).sum();
+    }
+
+    private double timed(String name, String path) {
+        var search = registry.find(name);
+        return (path == null ? search : search.tag("path", path)).timers().stream().mapToDouble(t -> t.count()).sum();
+    }
+
+    @Test
+    void metersCountCallsRowsAndInstallsByServingPath() throws Exception {
+        init();
+        int t = bundle.modules().tasks().size();
+        List<String> rowTask = new ArrayList<>();
+        float[][] x = rows(6, rowTask);
+        double[] before = {calls("shared", "ok"), calls("materialized", "ok"), calls("factored", "ok"),
+                calls("materialized", "rejected"), rowsServed("shared"), rowsServed("materialized"),
+                rowsServed("factored"), timed("twin.executor.install", null), timed("twin.executor.execute", "factored")};
+
+        install("metrics-key", chunks("metrics-key", oneHot(1)));
+        client.execute(request("", rowTask.subList(0, 3), Arrays.copyOfRange(x, 0, 3), null)).await().atMost(T);
+        client.execute(request("metrics-key", rowTask.subList(0, 2), Arrays.copyOfRange(x, 0, 2), null)).await()
+                .atMost(T);
+        Random rng = new Random(5);
+        float[][] w = {weights(rng, t), weights(rng, t), weights(rng, t), weights(rng, t)};
+        client.execute(request("", rowTask.subList(0, 4), Arrays.copyOfRange(x, 0, 4), w)).await().atMost(T);
+        failure(client.execute(request("no-such-key", rowTask.subList(0, 1), Arrays.copyOfRange(x, 0, 1), null)));
+
+        double[] after = {calls("shared", "ok"), calls("materialized", "ok"), calls("factored", "ok"),
+                calls("materialized", "rejected"), rowsServed("shared"), rowsServed("materialized"),
+                rowsServed("factored"), timed("twin.executor.install", null), timed("twin.executor.execute", "factored")};
+        double[] delta = new double[after.length];
+        for (int i = 0; i < after.length; i++) {
+            delta[i] = after[i] - before[i];
+        }
+        // one call per path, the unknown key rejected; 3 + 2 + 4 rows; one install; one factored call timed
+        assertArrayEquals(new double[]{1, 1, 1, 1, 3, 2, 4, 1, 1}, delta);
+
+        // concurrent calls are counted in the queue depth while unanswered, and out of it once answered
+        List<String> many = new ArrayList<>();
+        float[][] big = new float[256][];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = x[i % x.length];
+            many.add(rowTask.get(i % x.length));
+        }
+        List<java.util.concurrent.CompletableFuture<ExecuteReply>> running = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            running.add(client.execute(request("", many, big, null)).subscribeAsCompletionStage());
+        }
+        double most = 0;
+        while (!running.stream().allMatch(java.util.concurrent.CompletableFuture::isDone)) {
+            most = Math.max(most, registry.get("twin.executor.queue.depth").gauge().value());
+        }
+        for (var f : running) {
+            assertEquals(256, f.get().getResultsCount());
+        }
+        assertTrue(most >= 1, "calls in flight seen in the queue depth, at most " + most);
+        assertEquals(0.0, registry.get("twin.executor.queue.depth").gauge().value(), "every call answered");
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String name : List.of("twin_executor_queue_depth ", "twin_executor_calls_total{outcome=\"ok\",path=\"factored\"}",
+                "twin_executor_execute_seconds_bucket{path=\"shared\"", "twin_executor_install_seconds_count",
+                "twin_executor_installed_sets", "twin_executor_installed_bytes", "twin_executor_evictions_total")) {
+            assertTrue(text.contains(name), "/q/metrics lacks " + name);
+        }
     }
 
     @Test

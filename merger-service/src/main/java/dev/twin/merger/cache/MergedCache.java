@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.twin.core.materialize.Materializer;
 import dev.twin.core.model.Architecture;
 import dev.twin.merger.config.MergerConfig;
+import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.model.BundleHolder;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,9 +31,11 @@ public class MergedCache {
     // one lock object per key ever materialized: cluster keys are few and bounded by the strategy's grid
     private final ConcurrentHashMap<String, Object> keyLocks = new ConcurrentHashMap<>();
     private final Object materializing = new Object();
+    private final MergerMetrics metrics;
 
-    public MergedCache(BundleHolder holder, MergerConfig config) {
+    public MergedCache(BundleHolder holder, MergerConfig config, MergerMetrics metrics) {
         this.holder = holder;
+        this.metrics = metrics;
         this.lru = new BudgetLru<>(config.cacheBudgetBytes());
     }
 
@@ -74,7 +77,9 @@ public class MergedCache {
             // core's Materializer lends its resident arrays to one scratch manager at a time: one materialization
             // at a time (CPU-bound either way), while hits and executions of other keys go on
             synchronized (materializing) {
+                long t0 = System.nanoTime();
                 fresh = materialize(key, w);
+                metrics.materialized(System.nanoTime() - t0);
             }
             fresh.retain(); // the caller's reference, besides the cache's
             List<String> evicted = new ArrayList<>();

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 /**
  * The gRPC client of one executor: executes a batch, and when the executor lacks the key (NOT_FOUND) or the set is
@@ -31,8 +32,15 @@ public final class ExecutorClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final long timeoutSeconds;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongConsumer installNanos;
 
     public ExecutorClient(String address, long timeoutSeconds) {
+        this(address, timeoutSeconds, nanos -> { });
+    }
+
+    /** {@code installNanos} is told the time of every successful install (for metrics). */
+    public ExecutorClient(String address, long timeoutSeconds, LongConsumer installNanos) {
+        this.installNanos = installNanos;
         this.address = address;
         this.timeoutSeconds = timeoutSeconds;
         this.channel = ManagedChannelBuilder.forTarget(address).usePlaintext()
@@ -85,6 +93,13 @@ public final class ExecutorClient implements AutoCloseable {
 
     /** Streams every tensor in order, CHUNK floats at a time; the final chunk is marked last. */
     public InstallReply install(MergedWeights weights) {
+        long t0 = System.nanoTime();
+        InstallReply reply = stream(weights);
+        installNanos.accept(System.nanoTime() - t0);
+        return reply;
+    }
+
+    private InstallReply stream(MergedWeights weights) {
         CompletableFuture<InstallReply> done = new CompletableFuture<>();
         StreamObserver<WeightChunk> out = ExecutorGrpc.newStub(channel)
                 .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)

@@ -2,6 +2,7 @@ package dev.twin.merger.executor;
 
 import dev.twin.merger.cache.MergedWeights;
 import dev.twin.merger.config.MergerConfig;
+import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.placement.HashRing;
 import dev.twin.proto.executor.ExecuteReply;
 import dev.twin.proto.executor.ExecuteRequest;
@@ -31,11 +32,13 @@ public class ExecutorPool {
     private final HashRing ring;
     private final Map<String, ExecutorClient> clients = new LinkedHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
+    private final MergerMetrics metrics;
 
-    public ExecutorPool(MergerConfig config) {
+    public ExecutorPool(MergerConfig config, MergerMetrics metrics) {
+        this.metrics = metrics;
         this.ring = new HashRing(config.executors(), config.virtualNodes());
         for (String a : ring.nodes()) {
-            clients.put(a, new ExecutorClient(a, config.executorTimeoutSeconds()));
+            clients.put(a, new ExecutorClient(a, config.executorTimeoutSeconds(), nanos -> metrics.installed(a, nanos)));
         }
         LOG.infof("executors %s, %d virtual nodes each", ring.nodes(), config.virtualNodes());
     }
@@ -72,17 +75,25 @@ public class ExecutorPool {
         String what = request.getKey().isEmpty() ? "rows on the shared expert" : "cluster '" + request.getKey() + "'";
         StatusRuntimeException last = null;
         for (String address : order) {
+            MergerMetrics.ExecutorCall timed = metrics.executorCall(address);
             try {
-                return new Executed(call.apply(clients.get(address)), address);
+                Executed done = new Executed(call.apply(clients.get(address)), address);
+                timed.done("ok");
+                return done;
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
-                if (code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND) {
+                boolean rejected = code == Status.Code.INVALID_ARGUMENT || code == Status.Code.NOT_FOUND;
+                timed.done(rejected ? "rejected" : "unavailable");
+                if (rejected) {
                     throw new BatchRejectedException("executor " + address + " rejected batch of cluster '"
                             + request.getKey() + "': " + e.getStatus().getDescription(), e);
                 }
                 LOG.warnf("executor %s failed for cluster '%s' (%s): trying the next one", address,
                         request.getKey(), e.getStatus());
                 last = e;
+            } catch (RuntimeException e) {
+                timed.done("error");
+                throw e;
             }
         }
         throw new ExecutorUnavailableException("no executor of " + ring.nodes() + " could run cluster '"

@@ -4,6 +4,7 @@ import dev.twin.merger.cache.MergedCache;
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.executor.ExecutorPool;
 import dev.twin.merger.executor.ExecutorUnavailableException;
+import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.model.BundleHolder;
 import dev.twin.proto.executor.ExecuteReply;
 import dev.twin.proto.executor.ExecuteRequest;
@@ -26,8 +27,11 @@ public class CallRunner {
     private final MergedCache cache;
     private final ExecutorPool executors;
     private final MergerConfig config;
+    private final MergerMetrics metrics;
 
-    public CallRunner(BundleHolder holder, MergedCache cache, ExecutorPool executors, MergerConfig config) {
+    public CallRunner(BundleHolder holder, MergedCache cache, ExecutorPool executors, MergerConfig config,
+                      MergerMetrics metrics) {
+        this.metrics = metrics;
         this.holder = holder;
         this.cache = cache;
         this.executors = executors;
@@ -37,6 +41,7 @@ public class CallRunner {
     /** The reply to call, its rows checked against the request's (count and request ids, in order). */
     ExecuteReply run(Call call, Route route, Map<String, Float> mergeWeights) {
         ExecuteReply reply = withRetry(call.request(), () -> execute(call.request(), route, mergeWeights));
+        metrics.call(route.path(), call.rows());
         if (reply.getResultsCount() != call.rows()) {
             throw new IllegalStateException("executor answered " + reply.getResultsCount() + " of " + call.rows()
                     + " rows" + where(call.request()));

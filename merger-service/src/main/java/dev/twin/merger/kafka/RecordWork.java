@@ -16,9 +16,16 @@ final class RecordWork {
     private final int[] itemOfRow;
     /** Set once the record went to the DLQ: its remaining items are not published. */
     final AtomicBoolean failed = new AtomicBoolean();
+    /** When the record's poll reached the merger (System.nanoTime), kept across redone attempts. */
+    final long polledNanos;
 
     RecordWork(Parsed parsed) {
+        this(parsed, System.nanoTime());
+    }
+
+    RecordWork(Parsed parsed, long polledNanos) {
         this.parsed = parsed;
+        this.polledNanos = polledNanos;
         Checked c = parsed.checked();
         int rows = c.totalRows();
         this.logits = new float[rows][];

@@ -1,6 +1,7 @@
 package dev.twin.merger.kafka;
 
 import dev.twin.merger.config.MergerConfig;
+import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.model.BundleHolder;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
@@ -36,13 +37,16 @@ public class ResultWriter {
     private final MergerConfig config;
     private final BundleHolder holder;
     private final MutinyEmitter<byte[]> out;
+    private final MergerMetrics metrics;
 
     // unbounded: the number of results in flight is bounded by twin.merger.polls-in-flight polls
     public ResultWriter(MergerConfig config, BundleHolder holder,
-                        @Channel("out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<byte[]> out) {
+                        @Channel("out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<byte[]> out,
+                        MergerMetrics metrics) {
         this.config = config;
         this.holder = holder;
         this.out = out;
+        this.metrics = metrics;
     }
 
     /** Publishes item of a record attempt whose rows are all answered. */
@@ -54,12 +58,14 @@ public class ResultWriter {
             body = ResultEncoder.encode(config.modelName(), itemResult(w, item));
         } catch (RuntimeException e) {
             LOG.error("result of request '" + it.getRequestId() + "' cannot be encoded", e);
-            return dlqItem(w, item, "result of request '" + it.getRequestId() + "' cannot be encoded: " + e);
+            return dlqItem(w, item, "result_encoding", "result of request '" + it.getRequestId()
+                    + "' cannot be encoded: " + e);
         }
         RecordHeaders h = new RecordHeaders();
         h.add("content-type", ResultEncoder.contentType(it.getEncoding()).getBytes(StandardCharsets.UTF_8));
-        return send(topic, it.getRequestId(), body, h).exceptionallyCompose(e -> dlqItem(w, item,
-                "result of request '" + it.getRequestId() + "' could not be written to '" + topic + "': "
+        return send(topic, it.getRequestId(), body, h)
+                .thenRun(() -> metrics.result("ok", w.polledNanos))
+                .exceptionallyCompose(e -> dlqItem(w, item, "result_write", "result of request '" + it.getRequestId() + "' could not be written to '" + topic + "': "
                         + rootMessage(e)));
     }
 
@@ -100,7 +106,8 @@ public class ResultWriter {
      * One item of a record to the DLQ: the record's key and headers plus the reason, and as value a routed batch
      * holding that item alone (its rows and, for exact, its row weights) so it can be inspected or replayed.
      */
-    CompletableFuture<Void> dlqItem(RecordWork w, int item, String reason) {
+    CompletableFuture<Void> dlqItem(RecordWork w, int item, String reasonClass, String reason) {
+        metrics.result("dlq", w.polledNanos);
         Checked c = w.parsed.checked();
         RoutedBatch b = c.batch();
         int from = c.rowStart()[item];
@@ -113,11 +120,15 @@ public class ResultWriter {
             int wBytes = b.getRowWeights().size() / c.totalRows();
             one.setRowWeights(b.getRowWeights().substring(from * wBytes, to * wBytes));
         }
-        return dlq(w.parsed.record().getKey(), one.build().toByteArray(), w.parsed.headers(), reason);
+        return dlq(w.parsed.record().getKey(), one.build().toByteArray(), w.parsed.headers(), reasonClass, reason);
     }
 
-    /** A whole record to the DLQ: its original key, value and headers, plus the stage and the reason. */
-    CompletableFuture<Void> dlq(Object key, byte[] value, Headers original, String reason) {
+    /**
+     * A whole record to the DLQ: its original key, value and headers, plus the stage and the reason; counted under
+     * {@code reasonClass} (a short snake_case kind: bad_record, executor_rejected, ...).
+     */
+    CompletableFuture<Void> dlq(Object key, byte[] value, Headers original, String reasonClass, String reason) {
+        metrics.dlq(reasonClass);
         LOG.warnf("routed record (key %s) to %s: %s", key, config.topics().dlq(), reason);
         RecordHeaders h = new RecordHeaders();
         for (Header x : original) {

@@ -20,6 +20,18 @@ enum Route {
         };
     }
 
+    /**
+     * How the executor serves the rows (the {@code path} tag of the metrics): factored per row over θ*, on a
+     * materialized θ(w), or on θ* alone.
+     */
+    String path() {
+        return switch (this) {
+            case EXACT -> "factored";
+            case GROUPED -> "materialized";
+            case STATIC -> "shared";
+        };
+    }
+
     /** Whether the executor call carries per-row weights. */
     boolean weighted() {
         return this == EXACT;

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.executor.BatchRejectedException;
 import dev.twin.merger.executor.ExecutorUnavailableException;
+import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.model.BundleHolder;
 import dev.twin.proto.executor.ExecuteReply;
 import dev.twin.proto.executor.RowResult;
@@ -63,8 +64,11 @@ public class RoutedConsumer {
     private final Semaphore polls;
     private final int pollBound;
     private final long retrySeconds;
+    private final MergerMetrics metrics;
 
-    public RoutedConsumer(BundleHolder holder, CallRunner runner, ResultWriter writer, MergerConfig config) {
+    public RoutedConsumer(BundleHolder holder, CallRunner runner, ResultWriter writer, MergerConfig config,
+                          MergerMetrics metrics) {
+        this.metrics = metrics;
         this.holder = holder;
         this.runner = runner;
         this.writer = writer;
@@ -127,6 +131,7 @@ public class RoutedConsumer {
     private void dispatch(KafkaRecordBatch<String, byte[]> polled,
                           Map<TopicPartition, List<CompletableFuture<Void>>> byPartition) {
         awaitBundle();
+        metrics.polled(polled.getRecords().size());
         List<RecordWork> exact = new ArrayList<>();
         List<RecordWork> stat = new ArrayList<>();
         Map<List<Object>, List<RecordWork>> clusters = new LinkedHashMap<>();
@@ -140,6 +145,7 @@ public class RoutedConsumer {
                 Checked checked = BatchCheck.check(batch, holder.require());
                 RecordWork w = new RecordWork(new Parsed(rec, headers, checked));
                 partitionOf.put(w, tp);
+                metrics.record(checked.route().name().toLowerCase(java.util.Locale.ROOT));
                 switch (checked.route()) {
                     case EXACT -> exact.add(w);
                     case STATIC -> stat.add(w);
@@ -147,10 +153,10 @@ public class RoutedConsumer {
                             batch.getMergeWeightsMap()), k -> new ArrayList<>()).add(w);
                 }
             } catch (BadRecordException e) {
-                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, e.getMessage()));
+                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, "bad_record", e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.error("routed record failed", e);
-                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, "merger failure: " + e));
+                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, "internal", "merger failure: " + e));
             }
         }
         List<List<RecordWork>> units = new ArrayList<>();
@@ -198,7 +204,7 @@ public class RoutedConsumer {
         } catch (BadRecordException e) {
             // only a record with a single row beyond the message limit gets here: redo each record alone
             Map<RecordWork, CompletableFuture<Void>> out = new LinkedHashMap<>();
-            unit.forEach(w -> out.put(w, unit.size() == 1 ? fail(w, e.getMessage()) : runUnit(List.of(w)).get(w)));
+            unit.forEach(w -> out.put(w, unit.size() == 1 ? fail(w, "bad_record", e.getMessage()) : runUnit(List.of(w)).get(w)));
             return out;
         }
         for (Call call : calls) {
@@ -246,22 +252,38 @@ public class RoutedConsumer {
             LOG.error("executor call failed", e);
         }
         if (records.size() == 1 || e instanceof ExecutorUnavailableException) {
-            return CompletableFuture.allOf(records.stream().map(w -> fail(w, reason))
+            String reasonClass = reasonClass(e);
+            return CompletableFuture.allOf(records.stream().map(w -> fail(w, reasonClass, reason))
                     .toArray(CompletableFuture[]::new));
         }
         List<CompletableFuture<Void>> redone = new ArrayList<>();
         for (RecordWork w : records) {
-            redone.add(runUnit(List.of(new RecordWork(w.parsed))).values().iterator().next());
+            redone.add(runUnit(List.of(new RecordWork(w.parsed, w.polledNanos))).values().iterator().next());
         }
         return CompletableFuture.allOf(redone.toArray(CompletableFuture[]::new));
     }
 
     /** The record attempt to the DLQ with its original bytes (once). */
-    private CompletableFuture<Void> fail(RecordWork w, String reason) {
+    private CompletableFuture<Void> fail(RecordWork w, String reasonClass, String reason) {
         if (!w.failed.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
-        return writer.dlq(w.parsed.record().getKey(), w.parsed.record().getPayload(), w.parsed.headers(), reason);
+        for (int i = 0; i < w.parsed.checked().batch().getItemsCount(); i++) {
+            metrics.result("dlq", w.polledNanos);
+        }
+        return writer.dlq(w.parsed.record().getKey(), w.parsed.record().getPayload(), w.parsed.headers(), reasonClass,
+                reason);
+    }
+
+    /** The DLQ reason class of a failed call (the {@code reason} tag of twin_dlq_records_total). */
+    private static String reasonClass(Throwable e) {
+        if (e instanceof BadRecordException) {
+            return "bad_record";
+        }
+        if (e instanceof BatchRejectedException) {
+            return "executor_rejected";
+        }
+        return e instanceof ExecutorUnavailableException ? "executor_unavailable" : "internal";
     }
 
     private static Throwable unwrap(Throwable e) {

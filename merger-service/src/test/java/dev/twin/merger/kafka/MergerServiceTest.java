@@ -26,6 +26,8 @@ import dev.twin.proto.inference.ModelInferResponse;
 import dev.twin.proto.routed.Encoding;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -90,6 +92,9 @@ class MergerServiceTest {
 
     @Inject
     MergedCache cache;
+
+    @Inject
+    MeterRegistry registry;
 
     @ConfigProperty(name = "twin.merger.bundle")
     Path bundleDir;
@@ -655,6 +660,102 @@ class MergerServiceTest {
         // the good batch produced after them is answered
         int[] p = expected(Map.of(t0, 1f), t0, 6);
         assertEquals(p[5], decode(await("twin.results", "g-1"::equals, 1).get(0)).predicted());
+    }
+
+    /** Σ of the counts of the meters found (counters, function counters, timers and summaries: their count). */
+    private double count(Search search) {
+        return search.counters().stream().mapToDouble(c -> c.count()).sum()
+                + search.functionCounters().stream().mapToDouble(c -> c.count()).sum()
+                + search.timers().stream().mapToDouble(t -> t.count()).sum()
+                + search.summaries().stream().mapToDouble(d -> d.count()).sum();
+    }
+
+    private double rows(String path) {
+        return registry.find("twin.merger.call.rows").tag("path", path).summaries().stream()
+                .mapToDouble(d -> d.totalAmount()).sum();
+    }
+
+    /** The meter values the test reads, at one instant. */
+    private Map<String, Double> meters(String key) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("grouped", count(registry.find("twin.merger.records").tag("route", "grouped")));
+        m.put("static", count(registry.find("twin.merger.records").tag("route", "static")));
+        m.put("ok", count(registry.find("twin.merger.results").tag("outcome", "ok")));
+        m.put("latencies", count(registry.find("twin.merger.process")));
+        m.put("materialized", rows("materialized"));
+        m.put("shared", rows("shared"));
+        m.put("hits", count(registry.find("twin.merger.cache.hits")));
+        m.put("misses", count(registry.find("twin.merger.cache.misses")));
+        m.put("materializations", count(registry.find("twin.merger.materialize")));
+        m.put("installs", count(registry.find("twin.merger.install").tag("executor", LIVE)));
+        m.put("calls", count(registry.find("twin.merger.executor.calls").tag("executor", LIVE).tag("outcome", "ok")));
+        m.put("dlq", count(registry.find("twin.dlq.records").tag("stage", "merger").tag("reason", "bad_record")));
+        m.put("polled", registry.find("twin.merger.poll.records").summaries().stream()
+                .mapToDouble(d -> d.totalAmount()).sum());
+        return m;
+    }
+
+    @Test
+    void metersMoveByWhatTheMergerDid() throws Exception {
+        init();
+        List<String> tasks = bundle.modules().tasks();
+        String t0 = tasks.get(0);
+        Split s0 = data.get(t0).test();
+        Map<String, Float> w = Map.of(t0, 0.4f, tasks.get(1), 0.6f);
+        HashRing ring = new HashRing(List.of(DEAD, LIVE), 64);
+        String key = "metrics-0";
+        for (int i = 0; !ring.owner(key).equals(LIVE); i++) {
+            key = "metrics-" + i; // owned by the live executor: no fail-over in the counts
+        }
+        Map<String, Float> zeros = new HashMap<>();
+        tasks.forEach(x -> zeros.put(x, 0f));
+        Map<String, Double> before = meters(key);
+
+        produce(key, batch(key, w, List.of(req("mt-0", t0, s0, 40, Encoding.JSON, ""), req("mt-1", t0, s0, 41,
+                Encoding.JSON, ""), req("mt-2", t0, s0, 42, Encoding.JSON, ""))).build().toByteArray(), null, null);
+        await("twin.results", k -> k.startsWith("mt-"), 3);
+        produce(key, batch(key, w, List.of(req("mu-0", t0, s0, 43, Encoding.JSON, ""), req("mu-1", t0, s0, 44,
+                Encoding.JSON, ""))).build().toByteArray(), null, null);
+        produce("static", batch("static", zeros, List.of(req("ms-0", t0, s0, 45, Encoding.JSON, ""),
+                req("ms-1", t0, s0, 46, Encoding.JSON, ""))).build().toByteArray(), null, null);
+        produce("metrics-garbage", "garbage".getBytes(StandardCharsets.UTF_8), null, null);
+        await("twin.results", k -> k.startsWith("mu-") || k.startsWith("ms-"), 4);
+        await("twin.dlq", "metrics-garbage"::equals, 1);
+
+        // results are counted once the broker acked them, which may be just after the consumer above read them
+        Map<String, Double> after = meters(key);
+        for (int i = 0; i < 50 && after.get("ok") - before.get("ok") < 7; i++) {
+            Thread.sleep(100);
+            after = meters(key);
+        }
+        Map<String, Double> delta = new LinkedHashMap<>();
+        after.forEach((k, v) -> delta.put(k, v - before.get(k)));
+        Map<String, Double> want = new LinkedHashMap<>();
+        want.put("grouped", 2.0);        // two records of the cluster
+        want.put("static", 1.0);
+        want.put("ok", 7.0);             // 3 + 2 + 2 items answered
+        want.put("latencies", 7.0);
+        want.put("materialized", 5.0);   // rows on θ(w)
+        want.put("shared", 2.0);         // rows on θ*
+        want.put("hits", 1.0);           // the second record of the key
+        want.put("misses", 1.0);
+        want.put("materializations", 1.0);
+        want.put("installs", 1.0);
+        want.put("calls", 3.0);          // two cluster calls and the static one, all on the live executor
+        want.put("dlq", 1.0);
+        want.put("polled", 4.0);         // every record polled, the bad one included
+        assertEquals(want, delta);
+
+        // the Prometheus endpoint shows them under their exported names
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String name : List.of("twin_merger_results_total{outcome=\"ok\"}", "twin_merger_cache_hits_total",
+                "twin_merger_cache_bytes", "twin_merger_materialize_seconds_bucket",
+                "twin_dlq_records_total{reason=\"bad_record\",stage=\"merger\"}",
+                "twin_merger_call_rows_sum{path=\"materialized\"}", "twin_merger_executor_inflight{executor=",
+                "kafka_consumer_fetch_manager_records_lag_max{client_id=\"kafka-consumer-routed\"")) {
+            assertTrue(text.contains(name), "/q/metrics lacks " + name);
+        }
+        assertEquals((double) cache.stats().bytes(), registry.get("twin.merger.cache.bytes").gauge().value());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.twin.router.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -50,6 +51,9 @@ public interface RouterConfig {
 
     /** ONNX Runtime intra-op threads of the router; absent: half the cores (at least 1), the rest serve Kafka/gRPC. */
     OptionalInt onnxThreads();
+
+    /** The live dashboard served at /dashboard/. */
+    Dashboard dashboard();
 
     /** Kafka topic names (DESIGN.md defaults). */
     interface Topics {
@@ -99,5 +103,23 @@ public interface RouterConfig {
         /** k-means++ seed of "group". */
         @WithDefault("0")
         long seed();
+    }
+
+    /** What the dashboard reads: this router's own meters plus the other services' Prometheus endpoints. */
+    interface Dashboard {
+        /**
+         * The other services' metrics endpoints, each {@code name=url} or a bare url (named by its host:port), e.g.
+         * {@code merger=http://127.0.0.1:9300/q/metrics}; a source that exposes twin_executor_queue_depth is shown
+         * as an executor. Absent: the router's own meters only.
+         */
+        Optional<List<String>> scrape();
+
+        /** How often the dashboard samples the metrics (one frame per sample). */
+        @WithDefault("1000")
+        long intervalMs();
+
+        /** Frames kept for a page that opens later (at the default interval, 10 minutes). */
+        @WithDefault("600")
+        int history();
     }
 }

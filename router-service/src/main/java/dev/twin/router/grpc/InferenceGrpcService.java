@@ -15,6 +15,8 @@ import dev.twin.proto.inference.ServerReadyRequest;
 import dev.twin.proto.inference.ServerReadyResponse;
 import dev.twin.router.config.RouterConfig;
 import dev.twin.router.metadata.ModelSignature;
+import dev.twin.router.metrics.Channel;
+import dev.twin.router.metrics.RouterMetrics;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
 import dev.twin.router.route.LoadedRouter;
@@ -33,11 +35,13 @@ public class InferenceGrpcService implements GRPCInferenceService {
     private final RouterHolder holder;
     private final SyncInference sync;
     private final RouterConfig config;
+    private final RouterMetrics metrics;
 
-    public InferenceGrpcService(RouterHolder holder, SyncInference sync, RouterConfig config) {
+    public InferenceGrpcService(RouterHolder holder, SyncInference sync, RouterConfig config, RouterMetrics metrics) {
         this.holder = holder;
         this.sync = sync;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @Override
@@ -78,16 +82,19 @@ public class InferenceGrpcService implements GRPCInferenceService {
 
     @Override
     public Uni<ModelInferResponse> modelInfer(ModelInferRequest request) {
+        long start = metrics.start();
         InferenceRequest parsed;
         try {
             parsed = ready().parser().parseGrpc(request);
         } catch (BadRequestException e) {
+            metrics.rejected(Channel.GRPC, e.problem());
             return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
         } catch (RuntimeException e) {
+            metrics.failed(Channel.GRPC, holder.ready() ? "internal" : "not_ready");
             return Uni.createFrom().failure(e);
         }
         String id = parsed.id();
-        return Uni.createFrom().completionStage(() -> sync.infer(parsed))
+        return Uni.createFrom().completionStage(() -> sync.infer(parsed, Channel.GRPC, start))
                 .map(bytes -> {
                     try {
                         return ModelInferResponse.parseFrom(bytes);

@@ -1,5 +1,7 @@
 package dev.twin.router.kafka;
 
+import dev.twin.router.metrics.Channel;
+import dev.twin.router.metrics.RouterMetrics;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
 import dev.twin.router.route.RouterHolder;
@@ -29,11 +31,13 @@ public class RequestConsumer {
     private final RouterHolder holder;
     private final RoutingPipeline pipeline;
     private final DlqPublisher dlq;
+    private final RouterMetrics metrics;
 
-    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq) {
+    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq, RouterMetrics metrics) {
         this.holder = holder;
         this.pipeline = pipeline;
         this.dlq = dlq;
+        this.metrics = metrics;
     }
 
     // returns at once so that records keep flowing into the batcher; parsing runs on a worker thread (not the event
@@ -45,6 +49,7 @@ public class RequestConsumer {
     }
 
     private void handle(Message<byte[]> message) {
+        long start = metrics.start();
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         Headers headers = meta == null ? null : meta.getHeaders();
         byte[] key = meta == null ? null : (byte[]) meta.getKey();
@@ -53,17 +58,21 @@ public class RequestConsumer {
         try {
             request = holder.require().parser().parse(value, header(headers, CONTENT_TYPE), header(headers, REPLY_TO));
         } catch (BadRequestException e) {
+            metrics.rejected(Channel.KAFKA, e.problem());
             reject(message, key, value, headers, e.getMessage());
             return;
         } catch (RuntimeException e) {
             // not ready or an unexpected failure: the record is kept (DLQ) rather than lost
+            metrics.failed(Channel.KAFKA, holder.ready() ? "internal" : "not_ready");
             reject(message, key, value, headers, "router could not read the request: " + e.getMessage());
             return;
         }
         pipeline.submit(request).whenComplete((v, err) -> {
             if (err == null) {
+                metrics.routed(Channel.KAFKA, start);
                 message.ack();
             } else {
+                metrics.failed(Channel.KAFKA, "routing_failed");
                 LOG.warnf("request %s could not be routed: %s", request.id(), err.getMessage());
                 reject(message, key, value, headers, "routing failed: " + err.getMessage());
             }

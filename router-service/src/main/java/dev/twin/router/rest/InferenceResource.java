@@ -2,6 +2,8 @@ package dev.twin.router.rest;
 
 import dev.twin.router.config.RouterConfig;
 import dev.twin.router.metadata.ModelSignature;
+import dev.twin.router.metrics.Channel;
+import dev.twin.router.metrics.RouterMetrics;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
 import dev.twin.router.route.LoadedRouter;
@@ -29,11 +31,13 @@ public class InferenceResource {
     private final RouterHolder holder;
     private final SyncInference sync;
     private final RouterConfig config;
+    private final RouterMetrics metrics;
 
-    public InferenceResource(RouterHolder holder, SyncInference sync, RouterConfig config) {
+    public InferenceResource(RouterHolder holder, SyncInference sync, RouterConfig config, RouterMetrics metrics) {
         this.holder = holder;
         this.sync = sync;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @GET
@@ -88,16 +92,19 @@ public class InferenceResource {
     @Consumes(MediaType.WILDCARD)
     @Blocking
     public Uni<Response> infer(@PathParam("model") String model, byte[] body) {
+        long start = metrics.start();
         if (!holder.ready()) {
+            metrics.failed(Channel.REST, "not_ready");
             return Uni.createFrom().item(error(503, "router not ready: " + holder.status()));
         }
         InferenceRequest request;
         try {
             request = holder.require().parser().parseRest(model, body);
         } catch (BadRequestException e) {
+            metrics.rejected(Channel.REST, e.problem());
             return Uni.createFrom().item(error(400, e.getMessage()));
         }
-        return Uni.createFrom().completionStage(() -> sync.infer(request))
+        return Uni.createFrom().completionStage(() -> sync.infer(request, Channel.REST, start))
                 .map(bytes -> Response.ok(bytes, MediaType.APPLICATION_JSON_TYPE).build())
                 .onFailure().recoverWithItem(InferenceResource::failure);
     }

@@ -47,17 +47,24 @@ public final class BatchRouter {
     }
 
     public List<RoutedBatch> route(List<InferenceRequest> batch) {
+        return route(batch, RouteObserver.NONE);
+    }
+
+    /** As {@link #route(List)}, telling {@code observer} the rows' weights and the number of cluster batches. */
+    public List<RoutedBatch> route(List<InferenceRequest> batch, RouteObserver observer) {
         if (batch.isEmpty()) {
             return List.of();
         }
         int n = batch.size();
         int t = tasks.size();
-        if (!strategy.usesRouter()) {
-            return batches(batch, strategy.assign(new float[n][t]), null);
-        }
         int rows = 0;
         for (InferenceRequest r : batch) {
             rows += r.rowCount();
+        }
+        if (!strategy.usesRouter()) {
+            List<RoutedBatch> out = batches(batch, strategy.assign(new float[n][t]), null);
+            observer.routed(tasks, null, rows, out.size());
+            return out;
         }
         float[] x = new float[rows * inputSize];
         FloatBuffer into = FloatBuffer.wrap(x);
@@ -95,6 +102,7 @@ public final class BatchRouter {
             requestW[i] = mean;
         }
         List<Group> groups = strategy.assign(requestW);
+        observer.routed(tasks, w, rows, groups.size());
         if (!strategy.perRowWeights()) {
             return batches(batch, groups, null);
         }

@@ -18,10 +18,13 @@ public class RoutingPipeline {
     private final RouterHolder holder;
     private final RoutedPublisher publisher;
     private final MicroBatcher<InferenceRequest> batcher;
+    private final RouteObserver observer;
 
-    public RoutingPipeline(RouterHolder holder, RoutedPublisher publisher, RouterConfig config) {
+    public RoutingPipeline(RouterHolder holder, RoutedPublisher publisher, RouterConfig config,
+                           RouteObserver observer) {
         this.holder = holder;
         this.publisher = publisher;
+        this.observer = observer;
         this.batcher = new MicroBatcher<>("router-batcher", config.batch().maxSize(), config.batch().maxWaitMs(),
                 InferenceRequest::rowCount, this::route);
     }
@@ -33,7 +36,7 @@ public class RoutingPipeline {
 
     private CompletableFuture<Void> route(List<InferenceRequest> batch) {
         BatchRouter router = holder.require().batchRouter();
-        return publisher.publish(router.route(batch), router.spreadsKeys());
+        return publisher.publish(router.route(batch, observer), router.spreadsKeys());
     }
 
     // before the router closes (RouterHolder stops at a later priority): queued requests are routed first

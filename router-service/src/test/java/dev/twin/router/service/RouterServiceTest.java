@@ -64,12 +64,12 @@ class RouterServiceTest {
     @GrpcClient("inference")
     GRPCInferenceService inference;
 
-    private static Path bundleDir() {
+    static Path bundleDir() {
         return Path.of(ConfigProvider.getConfig().getValue("twin.router.bundle", String.class));
     }
 
     /** Row i of a task's test split. */
-    private static float[] row(TaskData task, int i) {
+    static float[] row(TaskData task, int i) {
         Split s = task.test();
         float[] x = new float[s.dim()];
         System.arraycopy(s.x(), i * s.dim(), x, 0, s.dim());
@@ -356,7 +356,7 @@ class RouterServiceTest {
     }
 
     /** Plays the merger: answers every routed item whose id starts with "sync-" on twin.results, keyed by id. */
-    private static Thread merger(AtomicBoolean stop, CountDownLatch polling) {
+    static Thread merger(AtomicBoolean stop, CountDownLatch polling) {
         Thread t = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> c = Topics.consumerFromStart("twin.routed");
                  KafkaProducer<byte[], byte[]> p = Topics.producer()) {
