@@ -4,6 +4,7 @@ import dev.twin.core.tensor.WeightSet;
 import dev.twin.executor.execute.BatchExecutor;
 import dev.twin.executor.model.LoadedModel;
 import dev.twin.executor.model.ModelHolder;
+import dev.twin.executor.tracing.ExecutorSpans;
 import dev.twin.executor.weights.Installed;
 import dev.twin.executor.weights.WeightAssembler;
 import dev.twin.executor.weights.WeightStore;
@@ -30,11 +31,13 @@ public class ExecutorGrpcService implements Executor {
     private final ModelHolder holder;
     private final WeightStore store;
     private final BatchExecutor executor;
+    private final ExecutorSpans spans;
 
-    public ExecutorGrpcService(ModelHolder holder, WeightStore store, BatchExecutor executor) {
+    public ExecutorGrpcService(ModelHolder holder, WeightStore store, BatchExecutor executor, ExecutorSpans spans) {
         this.holder = holder;
         this.store = store;
         this.executor = executor;
+        this.spans = spans;
     }
 
     @Override
@@ -58,9 +61,16 @@ public class ExecutorGrpcService implements Executor {
     @Blocking
     public Uni<ExecuteReply> execute(ExecuteRequest request) {
         return Uni.createFrom().item(() -> {
-            ExecuteReply.Builder reply = ExecuteReply.newBuilder().setKey(request.getKey());
-            executor.execute(Messages.batch(request)).forEach(o -> reply.addResults(Messages.result(o)));
-            return reply.build();
+            ExecutorSpans.Requests traced = spans.start(request);
+            try {
+                ExecuteReply.Builder reply = ExecuteReply.newBuilder().setKey(request.getKey());
+                executor.execute(Messages.batch(request)).forEach(o -> reply.addResults(Messages.result(o)));
+                traced.end(null);
+                return reply.build();
+            } catch (RuntimeException e) {
+                traced.end(e);
+                throw e;
+            }
         }).onFailure().transform(Statuses::toStatus);
     }
 

@@ -2,6 +2,7 @@ package dev.twin.merger.kafka;
 
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.model.BundleHolder;
+import dev.twin.merger.tracing.MergerSpans;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -58,7 +59,9 @@ public class ResultWriter {
         }
         RecordHeaders h = new RecordHeaders();
         h.add("content-type", ResultEncoder.contentType(it.getEncoding()).getBytes(StandardCharsets.UTF_8));
-        return send(topic, it.getRequestId(), body, h).exceptionallyCompose(e -> dlqItem(w, item,
+        MergerSpans.inject(w.parsed.spans().asContext(item), h);
+        return send(topic, it.getRequestId(), body, h).thenRun(() -> w.parsed.spans().ok(item))
+                .exceptionallyCompose(e -> dlqItem(w, item,
                 "result of request '" + it.getRequestId() + "' could not be written to '" + topic + "': "
                         + rootMessage(e)));
     }
@@ -101,6 +104,7 @@ public class ResultWriter {
      * holding that item alone (its rows and, for exact, its row weights) so it can be inspected or replayed.
      */
     CompletableFuture<Void> dlqItem(RecordWork w, int item, String reason) {
+        w.parsed.spans().fail(item, reason);
         Checked c = w.parsed.checked();
         RoutedBatch b = c.batch();
         int from = c.rowStart()[item];
