@@ -32,13 +32,22 @@ final class UpCommand implements Callable<Integer> {
             description = "broker data, logs and the record of pids (default: ~/.cache/twin/stack)")
     Path workDir;
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = "turn tracing on in every service and export spans over OTLP/gRPC to URL "
+                    + "(e.g. http://127.0.0.1:4317); default: tracing off")
+    String otlpEndpoint;
+
     @Override
     public Integer call() {
         PrintStream log = new PrintStream(System.err, true); // progress on stderr, endpoints on stdout
         long t0 = System.nanoTime();
         Path dir = bundle != null ? bundle : DefaultBundle.resolve(log);
         Path work = workDir != null ? workDir : defaultWorkDir();
-        StackRecord record = Stack.up(dir, work, log);
+        Stack.Options options = Stack.Options.defaults();
+        if (otlpEndpoint != null) {
+            options = options.withTracing(otlpEndpoint);
+        }
+        StackRecord record = Stack.up(dir, work, options, log);
         StackEndpoints e = record.endpoints();
         if (json != null) {
             e.writeJson(json);

@@ -63,6 +63,23 @@ public final class Stack {
             m.put(key, value);
             return new Options(executors, router, m, executor);
         }
+
+        /** One setting for every service (router, merger and each executor). */
+        public Options withAll(String key, String value) {
+            Map<String, String> r = new LinkedHashMap<>(router);
+            Map<String, String> m = new LinkedHashMap<>(merger);
+            Map<String, String> e = new LinkedHashMap<>(executor);
+            r.put(key, value);
+            m.put(key, value);
+            e.put(key, value);
+            return new Options(executors, r, m, e);
+        }
+
+        /** OpenTelemetry tracing on in every service, spans exported over OTLP/gRPC to {@code otlpEndpoint}. */
+        public Options withTracing(String otlpEndpoint) {
+            return withAll("quarkus.otel.sdk.disabled", "false")
+                    .withAll("quarkus.otel.exporter.otlp.traces.endpoint", otlpEndpoint);
+        }
     }
 
     /** The name of the i-th executor (0-based): executor-service, executor-service-2, ... */

@@ -5,6 +5,7 @@ import dev.twin.executor.execute.BatchExecutor;
 import dev.twin.executor.metrics.ExecutorMetrics;
 import dev.twin.executor.model.LoadedModel;
 import dev.twin.executor.model.ModelHolder;
+import dev.twin.executor.tracing.ExecutorSpans;
 import dev.twin.executor.weights.Installed;
 import dev.twin.executor.weights.WeightAssembler;
 import dev.twin.executor.weights.WeightStore;
@@ -32,13 +33,15 @@ public class ExecutorGrpcService implements Executor {
     private final WeightStore store;
     private final BatchExecutor executor;
     private final ExecutorMetrics metrics;
+    private final ExecutorSpans spans;
 
     public ExecutorGrpcService(ModelHolder holder, WeightStore store, BatchExecutor executor,
-                               ExecutorMetrics metrics) {
+                               ExecutorMetrics metrics, ExecutorSpans spans) {
         this.metrics = metrics;
         this.holder = holder;
         this.store = store;
         this.executor = executor;
+        this.spans = spans;
     }
 
     @Override
@@ -66,9 +69,16 @@ public class ExecutorGrpcService implements Executor {
         long start = metrics.start();
         String path = ExecutorMetrics.path(request.getKey(), !request.getWeights().isEmpty());
         return Uni.createFrom().item(() -> {
-            ExecuteReply.Builder reply = ExecuteReply.newBuilder().setKey(request.getKey());
-            executor.execute(Messages.batch(request)).forEach(o -> reply.addResults(Messages.result(o)));
-            return reply.build();
+            ExecutorSpans.Requests traced = spans.start(request);
+            try {
+                ExecuteReply.Builder reply = ExecuteReply.newBuilder().setKey(request.getKey());
+                executor.execute(Messages.batch(request)).forEach(o -> reply.addResults(Messages.result(o)));
+                traced.end(null);
+                return reply.build();
+            } catch (RuntimeException e) {
+                traced.end(e);
+                throw e;
+            }
         }).onItemOrFailure().invoke((reply, err) -> metrics.executed(path, request.getRowsCount(),
                 err == null ? "ok" : err instanceof dev.twin.executor.reject.RejectedException ? "rejected" : "error",
                 start))

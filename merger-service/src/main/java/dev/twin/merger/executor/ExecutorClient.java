@@ -2,6 +2,7 @@ package dev.twin.merger.executor;
 
 import ai.djl.ndarray.NDArray;
 import dev.twin.merger.cache.MergedWeights;
+import dev.twin.merger.tracing.TraceContextInterceptor;
 import dev.twin.proto.executor.ExecuteReply;
 import dev.twin.proto.executor.ExecuteRequest;
 import dev.twin.proto.executor.ExecutorGrpc;
@@ -44,7 +45,7 @@ public final class ExecutorClient implements AutoCloseable {
         this.address = address;
         this.timeoutSeconds = timeoutSeconds;
         this.channel = ManagedChannelBuilder.forTarget(address).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+                .maxInboundMessageSize(64 << 20).intercept(new TraceContextInterceptor()).build();
     }
 
     public String address() {

@@ -81,8 +81,10 @@ final class CallPacker {
         long bytes = (to - from) * perRowBlock;
         for (int r = from; r < to; r++) {
             int item = w.itemOfRow(r);
+            String traceparent = w.parsed.spans().traceparent(item);
             int row = CodedOutputStream.computeStringSize(1, b.getItems(item).getRequestId())
-                    + CodedOutputStream.computeStringSize(2, c.tasks()[item]);
+                    + CodedOutputStream.computeStringSize(2, c.tasks()[item])
+                    + (traceparent.isEmpty() ? 0 : CodedOutputStream.computeStringSize(4, traceparent));
             bytes += 1 + CodedOutputStream.computeUInt32SizeNoTag(row) + row;
         }
         return bytes;
@@ -101,7 +103,8 @@ final class CallPacker {
             int rowBytes = b.getRowSize() * Float.BYTES;
             for (int r = s.from(); r < s.to(); r++) {
                 int item = s.work().itemOfRow(r);
-                req.addRows(Row.newBuilder().setRequestId(b.getItems(item).getRequestId()).setTask(c.tasks()[item]));
+                req.addRows(Row.newBuilder().setRequestId(b.getItems(item).getRequestId()).setTask(c.tasks()[item])
+                        .setTraceparent(s.work().parsed.spans().traceparent(item)));
             }
             inputs.add(b.getRows().substring(s.from() * rowBytes, s.to() * rowBytes));
             if (weighted) {

@@ -6,6 +6,13 @@ import dev.twin.merger.executor.ExecutorPool;
 import dev.twin.merger.executor.ExecutorUnavailableException;
 import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.model.BundleHolder;
+import dev.twin.merger.tracing.MergerSpans;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import dev.twin.proto.executor.ExecuteReply;
 import dev.twin.proto.executor.ExecuteRequest;
 import dev.twin.proto.executor.RowResult;
@@ -28,11 +35,13 @@ public class CallRunner {
     private final ExecutorPool executors;
     private final MergerConfig config;
     private final MergerMetrics metrics;
+    private final MergerSpans spans;
 
     public CallRunner(BundleHolder holder, MergedCache cache, ExecutorPool executors, MergerConfig config,
-                      MergerMetrics metrics) {
+                      MergerMetrics metrics, MergerSpans spans) {
         this.metrics = metrics;
         this.holder = holder;
+        this.spans = spans;
         this.cache = cache;
         this.executors = executors;
         this.config = config;
@@ -40,6 +49,25 @@ public class CallRunner {
 
     /** The reply to call, its rows checked against the request's (count and request ids, in order). */
     ExecuteReply run(Call call, Route route, Map<String, Float> mergeWeights) {
+        Set<SpanContext> items = new LinkedHashSet<>();
+        for (Call.Segment s : call.segments()) {
+            for (int r = s.from(); r < s.to(); r++) {
+                items.add(s.work().parsed.spans().context(s.work().itemOfRow(r)));
+            }
+        }
+        Span span = spans.call(route == Route.GROUPED ? call.request().getKey() : route.name().toLowerCase(
+                java.util.Locale.ROOT), call.rows(), items);
+        try (Scope ignored = span.makeCurrent()) {
+            return checked(call, route, mergeWeights);
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private ExecuteReply checked(Call call, Route route, Map<String, Float> mergeWeights) {
         ExecuteReply reply = withRetry(call.request(), () -> execute(call.request(), route, mergeWeights));
         metrics.call(route.path(), call.rows());
         if (reply.getResultsCount() != call.rows()) {
@@ -60,12 +88,17 @@ public class CallRunner {
     private ExecuteReply execute(ExecuteRequest request, Route route, Map<String, Float> mergeWeights) {
         if (route != Route.GROUPED) {
             holder.require();
-            return executors.executeAnywhere(request).reply();
+            return answered(executors.executeAnywhere(request));
         }
         float[] w = holder.require().weights(mergeWeights);
         try (MergedCache.Lookup merged = cache.get(request.getKey(), w)) {
-            return executors.execute(request, merged.weights(), merged.fresh()).reply();
+            return answered(executors.execute(request, merged.weights(), merged.fresh()));
         }
+    }
+
+    private static ExecuteReply answered(ExecutorPool.Executed executed) {
+        MergerSpans.executor(executed.executor());
+        return executed.reply();
     }
 
     private static String where(ExecuteRequest r) {

@@ -1,8 +1,14 @@
 package dev.twin.merger.kafka;
 
+import dev.twin.merger.tracing.ItemSpans;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import org.apache.kafka.common.header.Headers;
 
-/** A polled twin.routed record with its checked batch. */
-record Parsed(KafkaRecord<String, byte[]> record, Headers headers, Checked checked) {
+/** A polled twin.routed record with its checked batch and the spans of its items. */
+record Parsed(KafkaRecord<String, byte[]> record, Headers headers, Checked checked, ItemSpans spans) {
+
+    /** A record whose items are not traced. */
+    Parsed(KafkaRecord<String, byte[]> record, Headers headers, Checked checked) {
+        this(record, headers, checked, ItemSpans.none(checked.batch().getItemsCount()));
+    }
 }

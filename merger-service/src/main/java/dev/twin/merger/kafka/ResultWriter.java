@@ -3,6 +3,7 @@ package dev.twin.merger.kafka;
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.model.BundleHolder;
+import dev.twin.merger.tracing.MergerSpans;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -63,8 +64,12 @@ public class ResultWriter {
         }
         RecordHeaders h = new RecordHeaders();
         h.add("content-type", ResultEncoder.contentType(it.getEncoding()).getBytes(StandardCharsets.UTF_8));
+        MergerSpans.inject(w.parsed.spans().asContext(item), h);
         return send(topic, it.getRequestId(), body, h)
-                .thenRun(() -> metrics.result("ok", w.polledNanos))
+                .thenRun(() -> {
+                    w.parsed.spans().ok(item);
+                    metrics.result("ok", w.polledNanos);
+                })
                 .exceptionallyCompose(e -> dlqItem(w, item, "result_write", "result of request '" + it.getRequestId() + "' could not be written to '" + topic + "': "
                         + rootMessage(e)));
     }
@@ -108,6 +113,7 @@ public class ResultWriter {
      */
     CompletableFuture<Void> dlqItem(RecordWork w, int item, String reasonClass, String reason) {
         metrics.result("dlq", w.polledNanos);
+        w.parsed.spans().fail(item, reason);
         Checked c = w.parsed.checked();
         RoutedBatch b = c.batch();
         int from = c.rowStart()[item];

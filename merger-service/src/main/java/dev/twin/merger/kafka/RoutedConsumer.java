@@ -6,6 +6,8 @@ import dev.twin.merger.executor.BatchRejectedException;
 import dev.twin.merger.executor.ExecutorUnavailableException;
 import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.model.BundleHolder;
+import dev.twin.merger.tracing.ItemSpans;
+import dev.twin.merger.tracing.MergerSpans;
 import dev.twin.proto.executor.ExecuteReply;
 import dev.twin.proto.executor.RowResult;
 import dev.twin.proto.routed.RoutedBatch;
@@ -13,6 +15,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
@@ -65,11 +68,13 @@ public class RoutedConsumer {
     private final int pollBound;
     private final long retrySeconds;
     private final MergerMetrics metrics;
+    private final MergerSpans spans;
 
     public RoutedConsumer(BundleHolder holder, CallRunner runner, ResultWriter writer, MergerConfig config,
-                          MergerMetrics metrics) {
+                          MergerMetrics metrics, MergerSpans spans) {
         this.metrics = metrics;
         this.holder = holder;
+        this.spans = spans;
         this.runner = runner;
         this.writer = writer;
         int parallel = config.parallelClusters().orElse(2 * Runtime.getRuntime().availableProcessors());
@@ -143,7 +148,13 @@ public class RoutedConsumer {
             try {
                 RoutedBatch batch = parse(rec.getPayload());
                 Checked checked = BatchCheck.check(batch, holder.require());
-                RecordWork w = new RecordWork(new Parsed(rec, headers, checked));
+                int[] rowsOf = new int[batch.getItemsCount()];
+                for (int i = 0; i < rowsOf.length; i++) {
+                    rowsOf[i] = checked.rowsOf(i);
+                }
+                ItemSpans items = spans.items(batch, rowsOf, headers, rec.getTopic(), rec.getPartition(),
+                        rec.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> m.getOffset()).orElse(-1L));
+                RecordWork w = new RecordWork(new Parsed(rec, headers, checked, items));
                 partitionOf.put(w, tp);
                 metrics.record(checked.route().name().toLowerCase(java.util.Locale.ROOT));
                 switch (checked.route()) {
@@ -271,6 +282,7 @@ public class RoutedConsumer {
         for (int i = 0; i < w.parsed.checked().batch().getItemsCount(); i++) {
             metrics.result("dlq", w.polledNanos);
         }
+        w.parsed.spans().failAll(reason);
         return writer.dlq(w.parsed.record().getKey(), w.parsed.record().getPayload(), w.parsed.headers(), reasonClass,
                 reason);
     }

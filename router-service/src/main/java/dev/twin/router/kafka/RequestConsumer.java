@@ -6,6 +6,8 @@ import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
 import dev.twin.router.route.RouterHolder;
 import dev.twin.router.route.RoutingPipeline;
+import dev.twin.router.tracing.RouterSpans;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,12 +34,15 @@ public class RequestConsumer {
     private final RoutingPipeline pipeline;
     private final DlqPublisher dlq;
     private final RouterMetrics metrics;
+    private final RouterSpans spans;
 
-    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq, RouterMetrics metrics) {
+    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq, RouterMetrics metrics,
+                           RouterSpans spans) {
         this.holder = holder;
         this.pipeline = pipeline;
         this.dlq = dlq;
         this.metrics = metrics;
+        this.spans = spans;
     }
 
     // returns at once so that records keep flowing into the batcher; parsing runs on a worker thread (not the event
@@ -54,20 +59,27 @@ public class RequestConsumer {
         Headers headers = meta == null ? null : meta.getHeaders();
         byte[] key = meta == null ? null : (byte[]) meta.getKey();
         byte[] value = message.getPayload();
+        Span span = meta == null ? Span.getInvalid()
+                : spans.kafkaRequest(headers, meta.getTopic(), meta.getPartition(), meta.getOffset());
         InferenceRequest request;
         try {
-            request = holder.require().parser().parse(value, header(headers, CONTENT_TYPE), header(headers, REPLY_TO));
+            request = RouterSpans.traced(span, holder.require().parser().parse(value, header(headers, CONTENT_TYPE),
+                    header(headers, REPLY_TO)));
         } catch (BadRequestException e) {
             metrics.rejected(Channel.KAFKA, e.problem());
+            RouterSpans.fail(span, e.getMessage());
+            span.end();
             reject(message, key, value, headers, e.getMessage());
             return;
         } catch (RuntimeException e) {
             // not ready or an unexpected failure: the record is kept (DLQ) rather than lost
             metrics.failed(Channel.KAFKA, holder.ready() ? "internal" : "not_ready");
+            RouterSpans.end(span, e);
             reject(message, key, value, headers, "router could not read the request: " + e.getMessage());
             return;
         }
         pipeline.submit(request).whenComplete((v, err) -> {
+            RouterSpans.end(span, err);
             if (err == null) {
                 metrics.routed(Channel.KAFKA, start);
                 message.ack();

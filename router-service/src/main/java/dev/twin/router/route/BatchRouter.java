@@ -159,6 +159,9 @@ public final class BatchRouter {
         if (r.replyTo() != null) {
             b.setReplyTo(r.replyTo());
         }
+        if (r.traceparent() != null) {
+            b.setTraceparent(r.traceparent());
+        }
         return b.build();
     }
 }

@@ -1,6 +1,10 @@
 package dev.twin.router.route;
 
 import dev.twin.proto.routed.RoutedBatch;
+import dev.twin.proto.trace.TraceParent;
+import io.opentelemetry.context.Context;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -29,12 +33,15 @@ public class RoutedPublisher {
     /** Completes once the broker acknowledged every batch. */
     public CompletableFuture<Void> publish(List<RoutedBatch> batches, boolean spreadKeys) {
         CompletableFuture<?>[] all = new CompletableFuture<?>[batches.size()];
+        Context trace = Context.current(); // the batch span: the records' traceparent header (none when tracing is off)
         for (int i = 0; i < all.length; i++) {
             RoutedBatch b = batches.get(i);
             CompletableFuture<Void> acked = new CompletableFuture<>();
+            RecordHeaders headers = new RecordHeaders();
+            TraceParent.inject(trace, (k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
             String key = spreadKeys ? b.getClusterKey() + "#" + sequence.getAndIncrement() : b.getClusterKey();
             Message<byte[]> m = Message.of(b.toByteArray())
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
+                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).withHeaders(headers).build())
                     .withAck(() -> {
                         acked.complete(null);
                         return CompletableFuture.completedFuture(null);
