@@ -135,8 +135,9 @@ public class RoutedConsumer {
             TopicPartition tp = new TopicPartition(rec.getTopic(), rec.getPartition());
             List<CompletableFuture<Void>> futures = byPartition.computeIfAbsent(tp, k -> new ArrayList<>());
             Headers headers = rec.getHeaders() != null ? rec.getHeaders() : new RecordHeaders();
+            RoutedBatch batch = null;
             try {
-                RoutedBatch batch = parse(rec.getPayload());
+                batch = parse(rec.getPayload());
                 Checked checked = BatchCheck.check(batch, holder.require());
                 RecordWork w = new RecordWork(new Parsed(rec, headers, checked));
                 partitionOf.put(w, tp);
@@ -147,10 +148,11 @@ public class RoutedConsumer {
                             batch.getMergeWeightsMap()), k -> new ArrayList<>()).add(w);
                 }
             } catch (BadRecordException e) {
-                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, e.getMessage()));
+                futures.add(writer.failRecord(rec, headers, batch, "INVALID_ARGUMENT", e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.error("routed record failed", e);
-                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, "merger failure: " + e));
+                futures.add(writer.failRecord(rec, headers, batch, holder.ready() ? "INTERNAL" : "UNAVAILABLE",
+                        "merger failure: " + e));
             }
         }
         List<List<RecordWork>> units = new ArrayList<>();
@@ -198,7 +200,8 @@ public class RoutedConsumer {
         } catch (BadRecordException e) {
             // only a record with a single row beyond the message limit gets here: redo each record alone
             Map<RecordWork, CompletableFuture<Void>> out = new LinkedHashMap<>();
-            unit.forEach(w -> out.put(w, unit.size() == 1 ? fail(w, e.getMessage()) : runUnit(List.of(w)).get(w)));
+            unit.forEach(w -> out.put(w, unit.size() == 1 ? writer.fail(w.parsed, "INVALID_ARGUMENT", e.getMessage())
+                    : runUnit(List.of(w)).get(w)));
             return out;
         }
         for (Call call : calls) {
@@ -225,7 +228,7 @@ public class RoutedConsumer {
                     logits[j] = res.getLogits(j);
                 }
                 int item = s.work().answer(r, logits, res.getPredicted());
-                if (item >= 0 && !s.work().failed.get()) {
+                if (item >= 0) {
                     writes.add(writer.result(s.work(), item));
                 }
             }
@@ -239,14 +242,16 @@ public class RoutedConsumer {
      */
     private CompletableFuture<Void> failed(Call call, Throwable e) {
         List<RecordWork> records = call.segments().stream().map(Call.Segment::work).distinct().toList();
-        String reason = e instanceof BadRecordException || e instanceof BatchRejectedException
-                || e instanceof ExecutorUnavailableException ? e.getMessage() : "merger failure: " + e;
-        if (!(e instanceof BadRecordException || e instanceof BatchRejectedException
-                || e instanceof ExecutorUnavailableException)) {
+        boolean known = e instanceof BadRecordException || e instanceof BatchRejectedException
+                || e instanceof ExecutorUnavailableException;
+        String reason = known ? e.getMessage() : "merger failure: " + e;
+        String code = e instanceof ExecutorUnavailableException ? "UNAVAILABLE" : known ? "INVALID_ARGUMENT"
+                : "INTERNAL";
+        if (!known) {
             LOG.error("executor call failed", e);
         }
         if (records.size() == 1 || e instanceof ExecutorUnavailableException) {
-            return CompletableFuture.allOf(records.stream().map(w -> fail(w, reason))
+            return CompletableFuture.allOf(records.stream().map(w -> writer.fail(w.parsed, code, reason))
                     .toArray(CompletableFuture[]::new));
         }
         List<CompletableFuture<Void>> redone = new ArrayList<>();
@@ -254,14 +259,6 @@ public class RoutedConsumer {
             redone.add(runUnit(List.of(new RecordWork(w.parsed))).values().iterator().next());
         }
         return CompletableFuture.allOf(redone.toArray(CompletableFuture[]::new));
-    }
-
-    /** The record attempt to the DLQ with its original bytes (once). */
-    private CompletableFuture<Void> fail(RecordWork w, String reason) {
-        if (!w.failed.compareAndSet(false, true)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return writer.dlq(w.parsed.record().getKey(), w.parsed.record().getPayload(), w.parsed.headers(), reason);
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -355,7 +355,10 @@ class RouterServiceTest {
         assertEquals(2, countItems(good, "good-"));
     }
 
-    /** Plays the merger: answers every routed item whose id starts with "sync-" on twin.results, keyed by id. */
+    /**
+     * Plays the merger: answers every routed item whose id starts with "sync-" on its reply topic, keyed by id, with
+     * the item's correlation in header twin-correlation.
+     */
     private static Thread merger(AtomicBoolean stop, CountDownLatch polling) {
         Thread t = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> c = Topics.consumerFromStart("twin.routed");
@@ -367,8 +370,9 @@ class RouterServiceTest {
                         Map<String, float[]> rows = rowsByItem(b);
                         for (RoutedItem item : b.getItemsList()) {
                             if (item.getRequestId().startsWith("sync-") || isUuid(item.getRequestId())) {
-                                p.send(Topics.record("twin.results", item.getRequestId(),
-                                        answer(b, item, rows.get(item.getRequestId()))));
+                                p.send(Topics.record(item.getReplyTo().isEmpty() ? "twin.results" : item.getReplyTo(),
+                                        item.getRequestId(), answer(b, item, rows.get(item.getRequestId())),
+                                        "twin-correlation", item.getCorrelation()));
                             }
                         }
                     }
