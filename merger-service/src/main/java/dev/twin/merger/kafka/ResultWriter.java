@@ -96,17 +96,22 @@ public class ResultWriter {
     }
 
     /**
-     * A routed record that failed its checks: each of its items to the DLQ with its original request and an error
-     * result, or, when it has no items to tell apart, the record as it came.
+     * A routed record that failed its checks: each of its items to the DLQ with its original request, or, when the
+     * router carried none (a record from elsewhere), the record as it came; and an error result to every item's
+     * caller.
      */
     CompletableFuture<Void> failRecord(KafkaRecord<String, byte[]> rec, Headers headers, RoutedBatch batch,
                                        String code, String reason) {
-        if (batch == null || batch.getItemsCount() == 0) {
-            return dlq(utf8(rec.getKey()), rec.getPayload(), headers, reason);
-        }
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        for (RoutedItem it : batch.getItemsList()) {
-            all.add(failItem(it, () -> rec.getPayload(), headers, code, reason));
+        if (batch == null || batch.getItemsList().stream().noneMatch(RoutedItem::hasOriginal)) {
+            all.add(dlq(utf8(rec.getKey()), rec.getPayload(), headers, reason));
+            if (batch != null) {
+                batch.getItemsList().forEach(it -> all.add(tell(it, code, reason)));
+            }
+        } else {
+            for (RoutedItem it : batch.getItemsList()) {
+                all.add(failItem(it, rec::getPayload, headers, code, reason));
+            }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
@@ -123,8 +128,7 @@ public class ResultWriter {
     /**
      * DLQ: the original request as the client sent it (key, value, headers), or, for an item routed without it, the
      * routed item alone with the routed record's headers; plus stage, reason and request id. Then the error result
-     * on the caller's topic, which carries the correlation (a synchronous caller learns the reason at once). Only a
-     * failed DLQ write fails the future.
+     * to the caller ({@link #tell}). Only a failed DLQ write fails the future.
      */
     private CompletableFuture<Void> failItem(RoutedItem it, Fallback routedValue, Headers routedHeaders, String code,
                                              String reason) {
@@ -156,7 +160,14 @@ public class ResultWriter {
         if (!it.getCorrelation().isEmpty()) {
             h.add(FailureHeaders.CORRELATION, utf8(it.getCorrelation()));
         }
-        CompletableFuture<Void> dead = dlqWith(key, value, h, reason);
+        return CompletableFuture.allOf(dlqWith(key, value, h, reason), tell(it, code, reason));
+    }
+
+    /**
+     * The error result on the item's results topic, carrying its correlation (a synchronous caller learns the reason
+     * at once). Never fails: a topic that refuses it refused the result too, and the dead letter holds the request.
+     */
+    private CompletableFuture<Void> tell(RoutedItem it, String code, String reason) {
         ErrorResult answer = new ErrorResult(config.modelName(), it.getRequestId(), STAGE, code, reason);
         boolean protobuf = it.getEncoding() == Encoding.PROTOBUF;
         RecordHeaders eh = new RecordHeaders();
@@ -169,14 +180,11 @@ public class ResultWriter {
             eh.add(FailureHeaders.CORRELATION, utf8(it.getCorrelation()));
         }
         String topic = answerTopic(it);
-        CompletableFuture<Void> told = send(topic, utf8(it.getRequestId()), answer.encode(protobuf), eh)
-                .exceptionally(e -> {
-                    // the dead letter holds the request; a topic that refuses the error result refused the result too
-                    LOG.warnf("error result of request '%s' not written to '%s': %s", it.getRequestId(), topic,
-                            rootMessage(e));
-                    return null;
-                });
-        return CompletableFuture.allOf(dead, told);
+        return send(topic, utf8(it.getRequestId()), answer.encode(protobuf), eh).exceptionally(e -> {
+            LOG.warnf("error result of request '%s' not written to '%s': %s", it.getRequestId(), topic,
+                    rootMessage(e));
+            return null;
+        });
     }
 
     static byte[] utf8(String s) {

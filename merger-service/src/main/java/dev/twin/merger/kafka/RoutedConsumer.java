@@ -53,7 +53,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RoutedConsumer {
     private static final Logger LOG = Logger.getLogger(RoutedConsumer.class);
-    private static final long SHUTDOWN_WAIT_SECONDS = 25;
 
     private final BundleHolder holder;
     private final CallRunner runner;
@@ -63,6 +62,8 @@ public class RoutedConsumer {
     private final Semaphore polls;
     private final int pollBound;
     private final long retrySeconds;
+    private final long drainSeconds;
+    private volatile boolean draining;
 
     public RoutedConsumer(BundleHolder holder, CallRunner runner, ResultWriter writer, MergerConfig config) {
         this.holder = holder;
@@ -76,6 +77,7 @@ public class RoutedConsumer {
         this.packer = new CallPacker(config.executorMaxMessageBytes());
         this.pollBound = config.pollsInFlight();
         this.retrySeconds = config.unavailableRetrySeconds();
+        this.drainSeconds = config.drainSeconds();
         this.polls = new Semaphore(pollBound);
         AtomicInteger n = new AtomicInteger();
         LOG.infof("%d executor calls in flight at most, %d polls", parallel, pollBound);
@@ -89,11 +91,20 @@ public class RoutedConsumer {
     @Incoming("routed")
     @Blocking
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> polled) {
+        if (draining) {
+            // shutting down: this poll is not acked (so not committed) and is read again after a restart; the stage
+            // never completes, so the connector delivers nothing more
+            return new CompletableFuture<>();
+        }
         try {
             polls.acquire(); // back-pressure: at most polls-in-flight polls not yet fully answered
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.completedFuture(null); // shutting down: the poll stays uncommitted
+        }
+        if (draining) {
+            polls.release();
+            return new CompletableFuture<>(); // shutdown began while this poll waited: left for after the restart
         }
         Map<TopicPartition, List<CompletableFuture<Void>>> byPartition = new LinkedHashMap<>();
         try {
@@ -279,11 +290,15 @@ public class RoutedConsumer {
         }
     }
 
-    // graceful shutdown: the polls in flight finish (their results written and acked) before the executors go
+    // graceful shutdown: no new poll is taken; the polls in flight finish (results written and acked) before the
+    // executors go, so the connector's final commit covers exactly the answered records (a restart redoes nothing)
     void onStop(@Observes ShutdownEvent event) {
+        draining = true;
         try {
-            if (!polls.tryAcquire(pollBound, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            if (!polls.tryAcquire(pollBound, drainSeconds, TimeUnit.SECONDS)) {
                 LOG.warn("polls still in flight at shutdown: they stay uncommitted and are redone after a restart");
+            } else {
+                LOG.info("polls drained: every record taken is answered and acked");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

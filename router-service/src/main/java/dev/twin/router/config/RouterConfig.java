@@ -71,6 +71,13 @@ public interface RouterConfig {
     Replies replies();
 
     /**
+     * Graceful shutdown: how long the router waits for the Kafka records it has taken to be routed and acked before
+     * it exits (keep the whole shutdown under the pod's terminationGracePeriodSeconds).
+     */
+    @WithDefault("10")
+    int drainSeconds();
+
+    /**
      * The reply topic of synchronous calls: {@code <prefix>.<instance id>}, created at start (one partition), read
      * only by this router, deleted on a graceful stop.
      */
