@@ -131,6 +131,9 @@ public class RequestConsumer {
             if (err == null) {
                 message.ack();
                 inFlight.release();
+            } else if (draining) {
+                // the drain timed out and the batcher closed under it: not the request's fault; left uncommitted
+                inFlight.release();
             } else {
                 Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                 LOG.warnf("request %s could not be routed: %s", request.id(), cause.getMessage());
