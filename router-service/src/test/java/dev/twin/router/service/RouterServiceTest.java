@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The router service against a real in-process Kafka broker and a synthetic bundle: Kafka requests in both encodings
  * are routed with the router's weights, bad records land in the DLQ with their reason, and synchronous REST/gRPC
- * infers get the answer a stand-in merger writes to the router's reply topic (or its error at once, or a clear timeout).
+ * infers get the answer a stand-in merger writes to the router's reply topic (or its error at once, or a clear
+ * timeout).
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBroker.class, restrictToAnnotatedClass = true)
