@@ -21,14 +21,53 @@ import picocli.CommandLine.Option;
 
 /** {@code twin bench}: benchmarks of the running system (speed is measured here, never in unit tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = BenchCommand.E2e.class)
+        subcommands = {BenchCommand.E2e.class, BenchCommand.Overload.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (e2e)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (e2e, overload)");
+    }
+
+    /** {@code twin bench overload}: the stack at a multiple of its saturation rate; the bounds must hold. */
+    @Command(name = "overload", mixinStandardHelpOptions = true,
+            description = "Start the stack (as twin demo), measure its closed-loop saturation, then offer FACTOR x that "
+                    + "rate for SECONDS (half Kafka, half gRPC, open loop, no client-side bound) and drain. Prints "
+                    + "gRPC calls refused with RESOURCE_EXHAUSTED, Kafka requests answered (all must be), "
+                    + "duplicates, dead letters, each service's peak RSS and whether it survived.")
+    static final class Overload implements Callable<Integer> {
+        @Option(names = "--factor", paramLabel = "X", defaultValue = "3",
+                description = "offered rate as a multiple of the saturation rate (default: ${DEFAULT-VALUE})")
+        double factor;
+
+        @Option(names = "--seconds", paramLabel = "S", defaultValue = "60",
+                description = "length of the overload (default: ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--workdir", paramLabel = "DIR", description = "default: ~/.cache/twin/bench-overload")
+        Path workDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (!(factor > 0) || !(seconds > 0) || Double.isInfinite(factor) || Double.isInfinite(seconds)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--factor and --seconds must be positive,"
+                        + " got " + factor + " and " + seconds);
+            }
+            PrintStream log = new PrintStream(System.err, true);
+            DefaultBundle.Served served = DefaultBundle.forDemo(log);
+            Path dir = workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench-overload");
+            dev.twin.cli.overload.OverloadBench.Result r = dev.twin.cli.overload.OverloadBench.run(served.suite(),
+                    served.dir(), dir, factor, seconds, log);
+            spec.commandLine().getOut().print(r.table());
+            spec.commandLine().getOut().flush();
+            boolean held = r.died().isEmpty() && r.kafkaAnswered() == r.kafkaRequests();
+            return held ? 0 : 1;
+        }
     }
 
     /** {@code twin bench e2e}: the stack under each grouping strategy on the same traffic, against the static one. */

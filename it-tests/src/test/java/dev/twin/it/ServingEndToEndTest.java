@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.twin.cli.stack.Stack;
+import dev.twin.cli.stack.Ports;
+import dev.twin.cli.stack.ServiceProcess;
 import dev.twin.cli.stack.StackRecord;
+import dev.twin.cli.traffic.OipMessages;
+import dev.twin.core.router.RouterSession;
 import dev.twin.cli.traffic.Answer;
 import dev.twin.cli.traffic.DlqRecord;
 import dev.twin.cli.traffic.GrpcClient;
@@ -89,6 +93,8 @@ class ServingEndToEndTest {
 
     private static void assertServedLikeOffline(TrafficResult r) {
         assertEquals(List.of(), r.unanswered().stream().map(TrafficItem::id).toList(), "unanswered requests");
+        // nothing failed (and restarts were graceful): every Kafka request has exactly one result on twin.results
+        assertEquals(0, r.duplicates(), "duplicate results on the results topic");
         assertEquals(r.items().size(), r.answers().size(), "one answer per request id");
         assertEquals(Map.of(), r.grpcErrors(), "gRPC errors");
         assertEquals(List.of(), r.deadLetters(), "good requests in the DLQ");
@@ -186,6 +192,68 @@ class ServingEndToEndTest {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         });
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the executor is gone");
+        assertServedLikeOffline(r);
+    }
+
+    @Test
+    @Order(5)
+    @Timeout(300)
+    void withTwoRoutersConcurrentCallersReusingOneIdGetTheirOwnAnswers() throws Exception {
+        StackRecord.Service first = stack.service("router-service");
+        ServiceProcess.Spec spec = first.spec();
+        ServiceProcess.Spec second = new ServiceProcess.Spec("router-service-2", spec.jar(), Ports.free(1)[0],
+                spec.heap(), spec.properties());
+        ServiceProcess.Started started = ServiceProcess.start(second, work);
+        try {
+            ServiceProcess.awaitReady(started, System.nanoTime() + Stack.SERVICES_TIMEOUT.toNanos(),
+                    Stack.SERVICES_TIMEOUT);
+            List<TrafficItem> items = TrafficPlan.of(suite.tasks(), 2, 5, "own");
+            Map<String, Integer> expected = offline(items);
+            List<String> targets = List.of(stack.endpoints().grpc(), "127.0.0.1:" + second.port());
+            // every caller uses the same id; half of them on each router, all at once
+            List<CompletableFuture<dev.twin.proto.inference.ModelInferResponse>> calls = new java.util.ArrayList<>();
+            List<GrpcClient> clients = List.of(new GrpcClient(targets.get(0)), new GrpcClient(targets.get(1)));
+            try {
+                for (int i = 0; i < items.size(); i++) {
+                    CompletableFuture<dev.twin.proto.inference.ModelInferResponse> f = new CompletableFuture<>();
+                    clients.get(i % 2).infer(OipMessages.proto(items.get(i), stack.endpoints().model()).toBuilder()
+                            .setId("shared-id").build(), 90_000, f::complete, f::completeExceptionally);
+                    calls.add(f);
+                }
+                try (RouterSession router = RouterSession.load(bundle.dir().resolve("router.onnx"))) {
+                    double temperature = bundle.manifest().router().temperature();
+                    for (int i = 0; i < items.size(); i++) {
+                        TrafficItem item = items.get(i);
+                        Answer a = OipMessages.fromProto(calls.get(i).get(120, TimeUnit.SECONDS), System.nanoTime());
+                        assertEquals("shared-id", a.id());
+                        // the row's own router weights (an independent router session) tell whose answer it is
+                        float[] w = RouterSession.softmax(router.logits(item.input(), 1)[0], temperature);
+                        for (int t = 0; t < w.length; t++) {
+                            assertEquals(w[t], a.routerWeights().get(0).get(router.tasks().get(t)), 1e-5f,
+                                    "caller " + i + " (router " + (i % 2 + 1) + ") got another caller's answer");
+                        }
+                        assertEquals(expected.get(item.id()), a.predicted(), "prediction for caller " + i);
+                    }
+                }
+            } finally {
+                clients.forEach(GrpcClient::close);
+            }
+        } finally {
+            ServiceProcess.stop(started.pid(), second.jar());
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Timeout(400)
+    void sigtermRestartsOfMergerAndRouterMidRunAnswerEveryKafkaRequestExactlyOnce() throws Exception {
+        List<TrafficItem> plan = TrafficPlan.of(suite.tasks(), 80, 6, "drain").stream()
+                .map(i -> new TrafficItem(i.id(), i.task(), i.label(), i.input(), dev.twin.cli.traffic.Channel.KAFKA))
+                .toList();
+        TrafficResult r = runWithFault(plan, () -> {
+            stack = Stack.restart(work, "merger-service", System.out);
+            stack = Stack.restart(work, "router-service", System.out);
+        });
         assertServedLikeOffline(r);
     }
 

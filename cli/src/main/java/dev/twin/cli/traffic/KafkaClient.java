@@ -80,6 +80,9 @@ public final class KafkaClient implements AutoCloseable {
                         onDlq.accept(new DlqRecord(key, header(r, "twin-error-stage"), header(r, "twin-error")));
                         continue;
                     }
+                    if (r.headers().lastHeader("twin-error") != null) {
+                        continue; // an error result: the same failure's DLQ record is what onDlq reports
+                    }
                     try {
                         String type = header(r, "content-type");
                         onResult.accept(type.startsWith(OipMessages.PROTOBUF)

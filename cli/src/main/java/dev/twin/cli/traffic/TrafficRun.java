@@ -19,8 +19,8 @@ import me.tongfei.progressbar.ProgressBar;
  * Streams a traffic plan into a running stack: Kafka items as records on the requests topic (protobuf with raw
  * contents by default, or JSON), gRPC items as ModelInfer calls with raw contents, each channel with a bounded
  * number of requests in flight (a closed loop, so latencies measure the stack rather than a client-side queue).
- * Every result on the results topic counts, whichever channel sent the request: a gRPC call that timed out is still
- * answered once its result is written.
+ * Kafka items are answered on the results topic (their copies there are counted: duplicates); a gRPC call is answered
+ * by its router (which reads its own reply topic), or fails with its status.
  *
  * <p>With an arrival rate (open loop) the k-th item is due at k / rate seconds after the start whatever the answers
  * do, and its latency counts from that due time, so a send that waits for a free slot still shows as latency.

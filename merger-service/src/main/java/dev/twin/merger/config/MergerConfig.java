@@ -66,6 +66,13 @@ public interface MergerConfig {
     @WithDefault("120")
     int unavailableRetrySeconds();
 
+    /**
+     * Graceful shutdown: how long the merger waits for the polls in flight to be answered and acked before it exits
+     * (keep it, plus the connector's final commit, under the pod's terminationGracePeriodSeconds).
+     */
+    @WithDefault("25")
+    int drainSeconds();
+
     /** Topic names. */
     interface Topics {
         @WithDefault("twin.routed")

@@ -65,8 +65,10 @@ final class BatchCheck {
                 throw new BadRecordException("cluster '" + key + "' item " + i + " has no request id");
             }
             String where = "cluster '" + key + "' item " + i + " (request '" + item.getRequestId() + "')";
-            if (!ids.add(item.getRequestId())) {
-                throw new BadRecordException(where + ": request id appears twice in the batch");
+            // two callers may use one id: the router's correlation tells their requests apart
+            if (!ids.add(item.getRequestId() + "\u0000" + item.getCorrelation())) {
+                throw new BadRecordException(where + ": request id appears twice in the batch with the same "
+                        + "correlation '" + item.getCorrelation() + "'");
             }
             if (item.getEncoding() != Encoding.JSON && item.getEncoding() != Encoding.PROTOBUF) {
                 throw new BadRecordException(where + ": encoding " + item.getEncoding()

@@ -1,6 +1,5 @@
 package dev.twin.merger.kafka;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,8 +13,6 @@ final class RecordWork {
     final int[] predicted;
     private final AtomicInteger[] missing;
     private final int[] itemOfRow;
-    /** Set once the record went to the DLQ: its remaining items are not published. */
-    final AtomicBoolean failed = new AtomicBoolean();
     /** When the record's poll reached the merger (System.nanoTime), kept across redone attempts. */
     final long polledNanos;
 

@@ -57,7 +57,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RoutedConsumer {
     private static final Logger LOG = Logger.getLogger(RoutedConsumer.class);
-    private static final long SHUTDOWN_WAIT_SECONDS = 25;
 
     private final BundleHolder holder;
     private final CallRunner runner;
@@ -67,14 +66,16 @@ public class RoutedConsumer {
     private final Semaphore polls;
     private final int pollBound;
     private final long retrySeconds;
+    private final long drainSeconds;
+    private volatile boolean draining;
     private final MergerMetrics metrics;
     private final MergerSpans spans;
 
     public RoutedConsumer(BundleHolder holder, CallRunner runner, ResultWriter writer, MergerConfig config,
                           MergerMetrics metrics, MergerSpans spans) {
         this.metrics = metrics;
-        this.holder = holder;
         this.spans = spans;
+        this.holder = holder;
         this.runner = runner;
         this.writer = writer;
         int parallel = config.parallelClusters().orElse(2 * Runtime.getRuntime().availableProcessors());
@@ -85,6 +86,7 @@ public class RoutedConsumer {
         this.packer = new CallPacker(config.executorMaxMessageBytes());
         this.pollBound = config.pollsInFlight();
         this.retrySeconds = config.unavailableRetrySeconds();
+        this.drainSeconds = config.drainSeconds();
         this.polls = new Semaphore(pollBound);
         AtomicInteger n = new AtomicInteger();
         LOG.infof("%d executor calls in flight at most, %d polls", parallel, pollBound);
@@ -98,11 +100,20 @@ public class RoutedConsumer {
     @Incoming("routed")
     @Blocking
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> polled) {
+        if (draining) {
+            // shutting down: this poll is not acked (so not committed) and is read again after a restart; the stage
+            // never completes, so the connector delivers nothing more
+            return new CompletableFuture<>();
+        }
         try {
             polls.acquire(); // back-pressure: at most polls-in-flight polls not yet fully answered
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.completedFuture(null); // shutting down: the poll stays uncommitted
+        }
+        if (draining) {
+            polls.release();
+            return new CompletableFuture<>(); // shutdown began while this poll waited: left for after the restart
         }
         Map<TopicPartition, List<CompletableFuture<Void>>> byPartition = new LinkedHashMap<>();
         try {
@@ -145,8 +156,9 @@ public class RoutedConsumer {
             TopicPartition tp = new TopicPartition(rec.getTopic(), rec.getPartition());
             List<CompletableFuture<Void>> futures = byPartition.computeIfAbsent(tp, k -> new ArrayList<>());
             Headers headers = rec.getHeaders() != null ? rec.getHeaders() : new RecordHeaders();
+            RoutedBatch batch = null;
             try {
-                RoutedBatch batch = parse(rec.getPayload());
+                batch = parse(rec.getPayload());
                 Checked checked = BatchCheck.check(batch, holder.require());
                 int[] rowsOf = new int[batch.getItemsCount()];
                 for (int i = 0; i < rowsOf.length; i++) {
@@ -154,7 +166,8 @@ public class RoutedConsumer {
                 }
                 ItemSpans items = spans.items(batch, rowsOf, headers, rec.getTopic(), rec.getPartition(),
                         rec.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> m.getOffset()).orElse(-1L));
-                RecordWork w = new RecordWork(new Parsed(rec, headers, checked, items));
+                RecordWork w = new RecordWork(new Parsed(rec, headers, checked, new ItemOutcomes(rowsOf.length),
+                        items));
                 partitionOf.put(w, tp);
                 metrics.record(checked.route().name().toLowerCase(java.util.Locale.ROOT));
                 switch (checked.route()) {
@@ -164,10 +177,11 @@ public class RoutedConsumer {
                             batch.getMergeWeightsMap()), k -> new ArrayList<>()).add(w);
                 }
             } catch (BadRecordException e) {
-                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, "bad_record", e.getMessage()));
+                futures.add(writer.failRecord(rec, headers, batch, "bad_record", "INVALID_ARGUMENT", e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.error("routed record failed", e);
-                futures.add(writer.dlq(rec.getKey(), rec.getPayload(), headers, "internal", "merger failure: " + e));
+                futures.add(writer.failRecord(rec, headers, batch, "internal", holder.ready() ? "INTERNAL" : "UNAVAILABLE",
+                        "merger failure: " + e));
             }
         }
         List<List<RecordWork>> units = new ArrayList<>();
@@ -215,7 +229,8 @@ public class RoutedConsumer {
         } catch (BadRecordException e) {
             // only a record with a single row beyond the message limit gets here: redo each record alone
             Map<RecordWork, CompletableFuture<Void>> out = new LinkedHashMap<>();
-            unit.forEach(w -> out.put(w, unit.size() == 1 ? fail(w, "bad_record", e.getMessage()) : runUnit(List.of(w)).get(w)));
+            unit.forEach(w -> out.put(w, unit.size() == 1 ? writer.fail(w, "bad_record", "INVALID_ARGUMENT", e.getMessage())
+                    : runUnit(List.of(w)).get(w)));
             return out;
         }
         for (Call call : calls) {
@@ -242,7 +257,7 @@ public class RoutedConsumer {
                     logits[j] = res.getLogits(j);
                 }
                 int item = s.work().answer(r, logits, res.getPredicted());
-                if (item >= 0 && !s.work().failed.get()) {
+                if (item >= 0) {
                     writes.add(writer.result(s.work(), item));
                 }
             }
@@ -256,15 +271,18 @@ public class RoutedConsumer {
      */
     private CompletableFuture<Void> failed(Call call, Throwable e) {
         List<RecordWork> records = call.segments().stream().map(Call.Segment::work).distinct().toList();
-        String reason = e instanceof BadRecordException || e instanceof BatchRejectedException
-                || e instanceof ExecutorUnavailableException ? e.getMessage() : "merger failure: " + e;
-        if (!(e instanceof BadRecordException || e instanceof BatchRejectedException
-                || e instanceof ExecutorUnavailableException)) {
+        boolean known = e instanceof BadRecordException || e instanceof BatchRejectedException
+                || e instanceof ExecutorUnavailableException;
+        String reason = known ? e.getMessage() : "merger failure: " + e;
+        String code = e instanceof ExecutorUnavailableException ? "UNAVAILABLE" : known ? "INVALID_ARGUMENT"
+                : "INTERNAL";
+        if (!known) {
             LOG.error("executor call failed", e);
         }
+        String reasonClass = e instanceof BadRecordException ? "bad_record" : e instanceof BatchRejectedException
+                ? "executor_rejected" : e instanceof ExecutorUnavailableException ? "executor_unavailable" : "internal";
         if (records.size() == 1 || e instanceof ExecutorUnavailableException) {
-            String reasonClass = reasonClass(e);
-            return CompletableFuture.allOf(records.stream().map(w -> fail(w, reasonClass, reason))
+            return CompletableFuture.allOf(records.stream().map(w -> writer.fail(w, reasonClass, code, reason))
                     .toArray(CompletableFuture[]::new));
         }
         List<CompletableFuture<Void>> redone = new ArrayList<>();
@@ -272,30 +290,6 @@ public class RoutedConsumer {
             redone.add(runUnit(List.of(new RecordWork(w.parsed, w.polledNanos))).values().iterator().next());
         }
         return CompletableFuture.allOf(redone.toArray(CompletableFuture[]::new));
-    }
-
-    /** The record attempt to the DLQ with its original bytes (once). */
-    private CompletableFuture<Void> fail(RecordWork w, String reasonClass, String reason) {
-        if (!w.failed.compareAndSet(false, true)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        for (int i = 0; i < w.parsed.checked().batch().getItemsCount(); i++) {
-            metrics.result("dlq", w.polledNanos);
-        }
-        w.parsed.spans().failAll(reason);
-        return writer.dlq(w.parsed.record().getKey(), w.parsed.record().getPayload(), w.parsed.headers(), reasonClass,
-                reason);
-    }
-
-    /** The DLQ reason class of a failed call (the {@code reason} tag of twin_dlq_records_total). */
-    private static String reasonClass(Throwable e) {
-        if (e instanceof BadRecordException) {
-            return "bad_record";
-        }
-        if (e instanceof BatchRejectedException) {
-            return "executor_rejected";
-        }
-        return e instanceof ExecutorUnavailableException ? "executor_unavailable" : "internal";
     }
 
     private static Throwable unwrap(Throwable e) {
@@ -316,11 +310,15 @@ public class RoutedConsumer {
         }
     }
 
-    // graceful shutdown: the polls in flight finish (their results written and acked) before the executors go
+    // graceful shutdown: no new poll is taken; the polls in flight finish (results written and acked) before the
+    // executors go, so the connector's final commit covers exactly the answered records (a restart redoes nothing)
     void onStop(@Observes ShutdownEvent event) {
+        draining = true;
         try {
-            if (!polls.tryAcquire(pollBound, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            if (!polls.tryAcquire(pollBound, drainSeconds, TimeUnit.SECONDS)) {
                 LOG.warn("polls still in flight at shutdown: they stay uncommitted and are redone after a restart");
+            } else {
+                LOG.info("polls drained: every record taken is answered and acked");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

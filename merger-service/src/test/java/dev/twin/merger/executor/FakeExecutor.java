@@ -108,6 +108,13 @@ public class FakeExecutor implements Executor {
                     Thread.currentThread().interrupt();
                 }
             }
+            // a row of a request named "reject-…" plays a batch the executor refuses
+            for (Row r : request.getRowsList()) {
+                if (r.getRequestId().startsWith("reject-")) {
+                    throw Status.INVALID_ARGUMENT.withDescription("row of request '" + r.getRequestId()
+                            + "' refused").asRuntimeException();
+                }
+            }
             WeightSet trunk = request.getKey().isEmpty() ? null : INSTALLED.get(request.getKey());
             if (!request.getKey().isEmpty() && trunk == null) {
                 throw Status.NOT_FOUND.withDescription("key '" + request.getKey() + "' not installed")

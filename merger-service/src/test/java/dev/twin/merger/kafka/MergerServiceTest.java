@@ -25,6 +25,8 @@ import dev.twin.merger.placement.HashRing;
 import dev.twin.proto.inference.ModelInferResponse;
 import dev.twin.proto.routed.Encoding;
 import dev.twin.proto.routed.RoutedBatch;
+import dev.twin.proto.routed.OriginalHeader;
+import dev.twin.proto.routed.OriginalRequest;
 import dev.twin.proto.routed.RoutedItem;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
@@ -756,6 +758,60 @@ class MergerServiceTest {
             assertTrue(text.contains(name), "/q/metrics lacks " + name);
         }
         assertEquals((double) cache.stats().bytes(), registry.get("twin.merger.cache.bytes").gauge().value());
+    }
+
+    /** An exact item as the router sends it: its correlation and the client's original request. */
+    private static RoutedItem.Builder routedByRouter(RoutedItem item, String correlation, String originalKey,
+                                                     String originalValue) {
+        return item.toBuilder().setCorrelation(correlation).setOriginal(OriginalRequest.newBuilder()
+                .setKey(ByteString.copyFromUtf8(originalKey)).setValue(ByteString.copyFromUtf8(originalValue))
+                .addHeaders(OriginalHeader.newBuilder().setKey("x-client")
+                        .setValue(ByteString.copyFromUtf8("c-" + originalKey))));
+    }
+
+    @Test
+    void aRejectedItemReachesTheDlqAsTheClientSentItAndItsCallerGetsAnErrorResult() throws Exception {
+        init();
+        String t0 = bundle.modules().tasks().get(0);
+        Split s0 = data.get(t0).test();
+        int t = bundle.modules().tasks().size();
+        Random rng = new Random(5);
+        RoutedBatch.Builder rejected = batch("exact", Map.of(), List.of(req("reject-1", t0, s0, 60, Encoding.PROTOBUF,
+                ""))).setRowWeights(le(new float[][]{rowWeights(rng, t)}));
+        rejected.setItems(0, routedByRouter(rejected.getItems(0), "r9:1", "ck-1", "client bytes 1"));
+        // two callers used the same id "same-id": the router's correlations tell them apart
+        float[][] w = {rowWeights(rng, t), rowWeights(rng, t)};
+        RoutedBatch.Builder fine = batch("exact", Map.of(), List.of(req("same-id", t0, s0, 61, Encoding.JSON, ""),
+                req("same-id", t0, s0, 62, Encoding.JSON, ""))).setRowWeights(le(w));
+        fine.setItems(0, routedByRouter(fine.getItems(0), "r9:2", "same-id", "a"));
+        fine.setItems(1, routedByRouter(fine.getItems(1), "r9:3", "same-id", "b"));
+        produce("exact#1", rejected.build().toByteArray(), null, null);
+        produce("exact#2", fine.build().toByteArray(), null, null);
+
+        ConsumerRecord<String, byte[]> dead = await("twin.dlq", "ck-1"::equals, 1).get(0);
+        assertEquals("client bytes 1", new String(dead.value(), StandardCharsets.UTF_8), "the client's value");
+        assertEquals("c-ck-1", header(dead, "x-client"), "the client's headers");
+        assertEquals("merger", header(dead, "twin-error-stage"));
+        assertEquals("reject-1", header(dead, "twin-request-id"));
+        assertEquals("r9:1", header(dead, "twin-correlation"));
+        assertTrue(header(dead, "twin-error").contains("row of request 'reject-1' refused"), header(dead, "twin-error"));
+
+        ConsumerRecord<String, byte[]> told = await("twin.results", "reject-1"::equals, 1).get(0);
+        assertEquals("INVALID_ARGUMENT", header(told, "twin-error-code"));
+        assertEquals("r9:1", header(told, "twin-correlation"));
+        assertEquals(header(dead, "twin-error"), header(told, "twin-error"));
+        ModelInferResponse error = ModelInferResponse.parseFrom(told.value());
+        assertEquals("reject-1", error.getId());
+        assertEquals(header(dead, "twin-error"), error.getParametersOrThrow("error").getStringParam());
+        assertEquals(0, error.getOutputsCount());
+
+        List<ConsumerRecord<String, byte[]>> same = await("twin.results", "same-id"::equals, 2);
+        Map<String, Integer> byCorrelation = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : same) {
+            byCorrelation.put(header(r, "twin-correlation"), decode(r).predicted());
+        }
+        assertEquals(Map.of("r9:2", predict(w[0], t0, Arrays.copyOfRange(s0.x(), 61 * s0.dim(), 62 * s0.dim())),
+                "r9:3", predict(w[1], t0, Arrays.copyOfRange(s0.x(), 62 * s0.dim(), 63 * s0.dim()))), byCorrelation);
     }
 
     @Test

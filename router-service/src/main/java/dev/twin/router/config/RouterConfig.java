@@ -54,6 +54,58 @@ public interface RouterConfig {
 
     /** The live dashboard served at /dashboard/. */
     Dashboard dashboard();
+    /**
+     * This router's id, unique among the routers sharing a broker: it names the reply topic and prefixes every
+     * correlation. Absent: a random id per process (Kubernetes sets the pod name).
+     */
+    Optional<String> instanceId();
+
+    /** Synchronous calls waiting for their answer at once, at most; beyond it a call gets 429 / RESOURCE_EXHAUSTED. */
+    @WithDefault("1024")
+    int maxPendingSync();
+
+    /**
+     * Kafka request records between poll and acknowledgement (parsing, queued, publishing), at most; beyond it the
+     * consumer waits (the connector pauses its partitions) instead of buffering.
+     */
+    @WithDefault("4096")
+    int maxInFlightRecords();
+
+    /**
+     * Largest twin.routed record (bytes): a group's requests are split over several records under it; below the
+     * routed producer's max.request.size and the broker's message.max.bytes (both 1 MiB by default).
+     */
+    @WithDefault("1000000")
+    int routedMaxMessageBytes();
+
+    Replies replies();
+
+    /**
+     * Graceful shutdown: how long the router waits for the Kafka records it has taken to be routed and acked before
+     * it exits (keep the whole shutdown under the pod's terminationGracePeriodSeconds).
+     */
+    @WithDefault("10")
+    int drainSeconds();
+
+    /**
+     * The reply topic of synchronous calls: {@code <prefix>.<instance id>}, created at start (one partition), read
+     * only by this router, deleted on a graceful stop.
+     */
+    interface Replies {
+        @WithDefault("twin.replies")
+        String prefix();
+
+        /** Delete the reply topic on a graceful stop (a crashed router's topic stays until removed). */
+        @WithDefault("true")
+        boolean deleteOnStop();
+
+        /** retention.ms of the reply topic (answers are read within the sync timeout). */
+        @WithDefault("3600000")
+        long retentionMs();
+
+        /** Replication factor of the reply topic; absent: the broker's default. */
+        OptionalInt replicas();
+    }
 
     /** Kafka topic names (DESIGN.md defaults). */
     interface Topics {
@@ -80,6 +132,10 @@ public interface RouterConfig {
 
         @WithDefault("10")
         long maxWaitMs();
+
+        /** Rows waiting for routing, at most (synchronous callers beyond it get 429; Kafka records wait). */
+        @WithDefault("8192")
+        int maxQueuedRows();
     }
 
     /** The grouping strategy (core's GroupingStrategies) and its parameters. */

@@ -19,6 +19,10 @@ import dev.twin.router.metrics.Channel;
 import dev.twin.router.metrics.RouterMetrics;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
+import dev.twin.router.request.RequestParser;
+import dev.twin.router.overload.OverloadedException;
+import dev.twin.router.sync.CallFailedException;
+import dev.twin.router.sync.SyncOriginals;
 import dev.twin.router.route.LoadedRouter;
 import dev.twin.router.route.RouterHolder;
 import dev.twin.router.sync.ResultTimeoutException;
@@ -94,7 +98,8 @@ public class InferenceGrpcService implements GRPCInferenceService {
             return Uni.createFrom().failure(e);
         }
         String id = parsed.id();
-        return Uni.createFrom().completionStage(() -> sync.infer(parsed, Channel.GRPC, start))
+        return Uni.createFrom().completionStage(() -> sync.infer(parsed, SyncOriginals.of(id, request.toByteString(),
+                        RequestParser.PROTOBUF), Channel.GRPC, start))
                 .map(bytes -> {
                     try {
                         return ModelInferResponse.parseFrom(bytes);
@@ -132,6 +137,12 @@ public class InferenceGrpcService implements GRPCInferenceService {
         }
         if (e instanceof BadRequestException) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (e instanceof OverloadedException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (e instanceof CallFailedException f) {
+            return SyncOriginals.status(f.code()).withDescription(f.getMessage()).asRuntimeException();
         }
         if (e instanceof io.grpc.StatusRuntimeException || e instanceof io.grpc.StatusException) {
             return e;

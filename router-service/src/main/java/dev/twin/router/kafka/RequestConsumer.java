@@ -1,18 +1,30 @@
 package dev.twin.router.kafka;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.twin.proto.routed.OriginalHeader;
+import dev.twin.proto.routed.OriginalRequest;
+import dev.twin.router.config.RouterConfig;
 import dev.twin.router.metrics.Channel;
 import dev.twin.router.metrics.RouterMetrics;
+import dev.twin.router.overload.AsyncPermits;
+import dev.twin.router.reply.RouterInstance;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
-import dev.twin.router.route.RouterHolder;
-import dev.twin.router.route.RoutingPipeline;
+import dev.twin.router.request.RequestParser;
 import dev.twin.router.tracing.RouterSpans;
 import io.opentelemetry.api.trace.Span;
+import dev.twin.router.route.RouterHolder;
+import dev.twin.router.route.RoutingPipeline;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
+import jakarta.enterprise.event.Observes;
 import java.util.concurrent.CompletableFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -22,7 +34,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes twin.requests: a valid request joins the micro-batcher and its record is acknowledged once routed; a bad
- * one goes to twin.dlq with its reason. Nothing stops the consumer and nothing is dropped.
+ * one goes to twin.dlq with its reason and its caller gets an error result. Nothing stops the consumer and nothing is
+ * dropped. At most max-in-flight-records records are between poll and acknowledgement: beyond that the method's
+ * stage stays pending, so the connector delivers nothing more and pauses its partitions when its buffer is full.
  */
 @ApplicationScoped
 public class RequestConsumer {
@@ -33,32 +47,82 @@ public class RequestConsumer {
     private final RouterHolder holder;
     private final RoutingPipeline pipeline;
     private final DlqPublisher dlq;
+    private final RouterInstance instance;
+    private final String resultsTopic;
+    private final AsyncPermits inFlight;
+    private final long drainMs;
+    private volatile boolean draining;
     private final RouterMetrics metrics;
     private final RouterSpans spans;
 
-    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq, RouterMetrics metrics,
-                           RouterSpans spans) {
+    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq, RouterInstance instance,
+                           RouterConfig config, RouterMetrics metrics, RouterSpans spans) {
+        this.metrics = metrics;
+        this.spans = spans;
         this.holder = holder;
         this.pipeline = pipeline;
         this.dlq = dlq;
-        this.metrics = metrics;
-        this.spans = spans;
+        this.instance = instance;
+        this.resultsTopic = config.topics().results();
+        this.inFlight = new AsyncPermits(config.maxInFlightRecords());
+        this.drainMs = config.drainSeconds() * 1000L;
     }
 
-    // returns at once so that records keep flowing into the batcher; parsing runs on a worker thread (not the event
-    // loop) and the ack follows when the batch is published
+    /**
+     * Graceful shutdown, first of the router's steps: no new record is taken, and the records already taken are
+     * routed (or dead-lettered) and acked, so the connector's final commit covers exactly them: a restart reads
+     * nothing twice. Bounded by twin.router.drain-seconds.
+     */
+    void onStop(@Observes @Priority(50) ShutdownEvent event) {
+        draining = true;
+        long deadline = System.nanoTime() + drainMs * 1_000_000L;
+        while (inFlight.inUse() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.inUse() > 0) {
+            LOG.warnf("%d request records still in flight after %d ms: they stay uncommitted and are read again",
+                    inFlight.inUse(), drainMs);
+        } else {
+            LOG.info("request records drained: every record taken is routed and acked");
+        }
+    }
+
+    // returns once the record holds a permit, so that records keep flowing into the batcher up to the bound;
+    // parsing runs on a worker thread (not the event loop) and the ack follows when the batch is published
     @Incoming("requests")
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Infrastructure.getDefaultWorkerPool().execute(() -> handle(message));
-        return CompletableFuture.completedFuture(null);
+        if (draining) {
+            // shutting down: neither acked nor dead-lettered, so uncommitted, and read again after a restart; the
+            // stage never completes, so the connector delivers nothing more
+            return new CompletableFuture<>();
+        }
+        return inFlight.acquire().thenRun(() -> Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                handle(message);
+            } catch (RuntimeException e) {
+                LOG.error("request record not handled", e);
+                inFlight.release();
+            }
+        }));
+    }
+
+    /** Records between poll and acknowledgement. */
+    public int inFlight() {
+        return inFlight.inUse();
     }
 
     private void handle(Message<byte[]> message) {
-        long start = metrics.start();
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         Headers headers = meta == null ? null : meta.getHeaders();
         byte[] key = meta == null ? null : (byte[]) meta.getKey();
         byte[] value = message.getPayload();
+        long start = metrics.start();
+        String correlation = instance.nextCorrelation();
         Span span = meta == null ? Span.getInvalid()
                 : spans.kafkaRequest(headers, meta.getTopic(), meta.getPartition(), meta.getOffset());
         InferenceRequest request;
@@ -69,37 +133,81 @@ public class RequestConsumer {
             metrics.rejected(Channel.KAFKA, e.problem());
             RouterSpans.fail(span, e.getMessage());
             span.end();
-            reject(message, key, value, headers, e.getMessage());
+            reject(message, key, value, headers, null, correlation, "INVALID_ARGUMENT", e.getMessage());
             return;
         } catch (RuntimeException e) {
             // not ready or an unexpected failure: the record is kept (DLQ) rather than lost
             metrics.failed(Channel.KAFKA, holder.ready() ? "internal" : "not_ready");
             RouterSpans.end(span, e);
-            reject(message, key, value, headers, "router could not read the request: " + e.getMessage());
+            reject(message, key, value, headers, null, correlation, "UNAVAILABLE",
+                    "router could not read the request: " + e.getMessage());
             return;
         }
-        pipeline.submit(request).whenComplete((v, err) -> {
+        InferenceRequest routed = request.deliver(correlation, request.replyTo(), original(key, value, headers));
+        pipeline.submit(routed).whenComplete((v, err) -> {
             RouterSpans.end(span, err);
             if (err == null) {
                 metrics.routed(Channel.KAFKA, start);
                 message.ack();
+                inFlight.release();
+            } else if (draining) {
+                // the drain timed out and the batcher closed under it: not the request's fault; left uncommitted
+                inFlight.release();
             } else {
                 metrics.failed(Channel.KAFKA, "routing_failed");
-                LOG.warnf("request %s could not be routed: %s", request.id(), err.getMessage());
-                reject(message, key, value, headers, "routing failed: " + err.getMessage());
+                Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                LOG.warnf("request %s could not be routed: %s", request.id(), cause.getMessage());
+                reject(message, key, value, headers, request.id(), correlation, cause instanceof BadRequestException
+                        ? "INVALID_ARGUMENT" : "UNAVAILABLE", "routing failed: " + cause.getMessage());
             }
         });
     }
 
-    private void reject(Message<byte[]> message, byte[] key, byte[] value, Headers headers, String reason) {
-        LOG.debugf("to DLQ: %s", reason);
-        dlq.send(key, value, headers, reason).whenComplete((v, err) -> {
-            if (err == null) {
-                message.ack();
-            } else {
-                message.nack(err);
+    /** The record as it came, carried on twin.routed so that a later stage's dead letter holds it (no copy). */
+    static OriginalRequest original(byte[] key, byte[] value, Headers headers) {
+        OriginalRequest.Builder o = OriginalRequest.newBuilder();
+        if (key != null) {
+            o.setKey(UnsafeByteOperations.unsafeWrap(key));
+        }
+        if (value != null) {
+            o.setValue(UnsafeByteOperations.unsafeWrap(value));
+        }
+        if (headers != null) {
+            for (Header h : headers) {
+                o.addHeaders(OriginalHeader.newBuilder().setKey(h.key())
+                        .setValue(h.value() == null ? ByteString.EMPTY : ByteString.copyFrom(h.value())));
             }
-        });
+        }
+        return o.build();
+    }
+
+    private void reject(Message<byte[]> message, byte[] key, byte[] value, Headers headers, String requestId,
+                        String correlation, String code, String reason) {
+        LOG.debugf("to DLQ: %s", reason);
+        String id = requestId != null ? requestId : key == null ? "" : new String(key, StandardCharsets.UTF_8);
+        boolean protobuf = RequestParser.PROTOBUF.equals(mediaType(header(headers, CONTENT_TYPE)));
+        dlq.reject(key, value, headers, id, correlation, answerTopic(header(headers, REPLY_TO)), protobuf, code, reason)
+                .whenComplete((v, err) -> {
+                    if (err == null) {
+                        message.ack();
+                    } else {
+                        message.nack(err);
+                    }
+                    inFlight.release();
+                });
+    }
+
+    /** The reply-to header when it names an allowed topic, else the results topic. */
+    private String answerTopic(String replyTo) {
+        if (replyTo == null || replyTo.isBlank() || !holder.ready()
+                || !holder.require().parser().spec().replyTo().matcher(replyTo).matches()) {
+            return resultsTopic;
+        }
+        return replyTo;
+    }
+
+    private static String mediaType(String contentType) {
+        return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     static String header(Headers headers, String name) {

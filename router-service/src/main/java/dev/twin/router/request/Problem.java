@@ -6,8 +6,6 @@ public enum Problem {
     OVERSIZED, UNKNOWN_MODEL,
     /** No task named where the server cannot infer one (grouping "static" runs no router). */
     MISSING_TASK,
-    /** A synchronous call whose id is already waiting for a result. */
-    DUPLICATE_ID,
     /** A reply-to header naming a topic outside twin.router.reply-to-pattern. */
     BAD_REPLY_TO
 }

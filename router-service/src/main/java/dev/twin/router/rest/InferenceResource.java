@@ -6,6 +6,10 @@ import dev.twin.router.metrics.Channel;
 import dev.twin.router.metrics.RouterMetrics;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
+import dev.twin.router.request.RequestParser;
+import dev.twin.router.overload.OverloadedException;
+import dev.twin.router.sync.CallFailedException;
+import dev.twin.router.sync.SyncOriginals;
 import dev.twin.router.route.LoadedRouter;
 import dev.twin.router.route.RouterHolder;
 import dev.twin.router.sync.ResultTimeoutException;
@@ -104,7 +108,9 @@ public class InferenceResource {
             metrics.rejected(Channel.REST, e.problem());
             return Uni.createFrom().item(error(400, e.getMessage()));
         }
-        return Uni.createFrom().completionStage(() -> sync.infer(request, Channel.REST, start))
+        return Uni.createFrom().completionStage(() -> sync.infer(request, SyncOriginals.of(request.id(),
+                        com.google.protobuf.UnsafeByteOperations.unsafeWrap(body == null ? new byte[0] : body),
+                        RequestParser.JSON), Channel.REST, start))
                 .map(bytes -> Response.ok(bytes, MediaType.APPLICATION_JSON_TYPE).build())
                 .onFailure().recoverWithItem(InferenceResource::failure);
     }
@@ -116,6 +122,12 @@ public class InferenceResource {
         }
         if (e instanceof BadRequestException) {
             return error(400, e.getMessage());
+        }
+        if (e instanceof OverloadedException) {
+            return error(429, e.getMessage());
+        }
+        if (e instanceof CallFailedException f) {
+            return error(SyncOriginals.httpStatus(f.code()), f.getMessage());
         }
         return error(500, String.valueOf(e.getMessage()));
     }

@@ -28,9 +28,17 @@ public final class BatchRouter {
     private final int inputSize;
     private final double temperature;
     private final GroupingStrategy strategy;
+    private final long maxMessageBytes;
 
     public BatchRouter(LogitScorer scorer, List<String> tasks, int inputSize, double temperature,
                        GroupingStrategy strategy) {
+        this(scorer, tasks, inputSize, temperature, strategy, Long.MAX_VALUE);
+    }
+
+    /** {@code maxMessageBytes}: a group's requests are split over several records so that each stays under it. */
+    public BatchRouter(LogitScorer scorer, List<String> tasks, int inputSize, double temperature,
+                       GroupingStrategy strategy, long maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.scorer = scorer;
         this.tasks = List.copyOf(tasks);
         this.inputSize = inputSize;
@@ -123,34 +131,53 @@ public final class BatchRouter {
     private List<RoutedBatch> batches(List<InferenceRequest> batch, List<Group> groups, RowWeights rowWeights) {
         List<RoutedBatch> out = new ArrayList<>(groups.size());
         for (Group g : groups) {
-            RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(g.key()).setRowSize(inputSize);
-            if (rowWeights == null) {
-                for (int t = 0; t < tasks.size(); t++) {
-                    b.putMergeWeights(tasks.get(t), g.weights()[t]);
-                }
-            }
-            // the group's rows: the requests' blocks joined (a rope, copied once when the record is serialized)
-            ByteString rows = ByteString.EMPTY;
-            int rowCount = 0;
+            // the group's members in records under the size limit (a request alone always fits: the pipeline checked)
+            List<Integer> part = new ArrayList<>();
+            long size = RoutedSize.RECORD_OVERHEAD;
             for (int m : g.members()) {
                 InferenceRequest r = batch.get(m);
-                b.addItems(item(r));
-                rows = rows.concat(r.rows());
-                rowCount += r.rowCount();
+                long add = RoutedSize.of(r, item(r), tasks.size());
+                if (!part.isEmpty() && size + add > maxMessageBytes) {
+                    out.add(record(batch, g, part, rowWeights));
+                    part = new ArrayList<>();
+                    size = RoutedSize.RECORD_OVERHEAD;
+                }
+                part.add(m);
+                size += add;
             }
-            b.setRows(rows);
-            if (rowWeights != null) {
-                ByteBuffer bytes = ByteBuffer.allocate(rowCount * tasks.size() * Float.BYTES)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                rowWeights.write(g.members(), bytes.asFloatBuffer());
-                b.setRowWeights(UnsafeByteOperations.unsafeWrap(bytes.array()));
-            }
-            out.add(b.build());
+            out.add(record(batch, g, part, rowWeights));
         }
         return out;
     }
 
-    private static RoutedItem item(InferenceRequest r) {
+    private RoutedBatch record(List<InferenceRequest> batch, Group g, List<Integer> part, RowWeights rowWeights) {
+        int[] members = part.stream().mapToInt(Integer::intValue).toArray();
+        RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(g.key()).setRowSize(inputSize);
+        if (rowWeights == null) {
+            for (int t = 0; t < tasks.size(); t++) {
+                b.putMergeWeights(tasks.get(t), g.weights()[t]);
+            }
+        }
+        // the members' rows: the requests' blocks joined (a rope, copied once when the record is serialized)
+        ByteString rows = ByteString.EMPTY;
+        int rowCount = 0;
+        for (int m : members) {
+            InferenceRequest r = batch.get(m);
+            b.addItems(item(r));
+            rows = rows.concat(r.rows());
+            rowCount += r.rowCount();
+        }
+        b.setRows(rows);
+        if (rowWeights != null) {
+            ByteBuffer bytes = ByteBuffer.allocate(rowCount * tasks.size() * Float.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            rowWeights.write(members, bytes.asFloatBuffer());
+            b.setRowWeights(UnsafeByteOperations.unsafeWrap(bytes.array()));
+        }
+        return b.build();
+    }
+
+    static RoutedItem item(InferenceRequest r) {
         RoutedItem.Builder b = RoutedItem.newBuilder().setRequestId(r.id()).setEncoding(r.encoding())
                 .setRowCount(r.rowCount());
         if (r.task() != null) {
@@ -161,6 +188,12 @@ public final class BatchRouter {
         }
         if (r.traceparent() != null) {
             b.setTraceparent(r.traceparent());
+        }
+        if (r.correlation() != null) {
+            b.setCorrelation(r.correlation());
+        }
+        if (r.original() != null) {
+            b.setOriginal(r.original());
         }
         return b.build();
     }

@@ -57,7 +57,8 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
             double temperature = config.temperature().orElse(b.manifest().router().temperature());
             RouterConfig.Grouping g = config.grouping();
             GroupingStrategy strategy = GroupingStrategies.create(g.strategy(), g.k(), g.topK(), g.q(), g.seed());
-            BatchRouter router = new BatchRouter(session::logits, tasks, size, temperature, strategy);
+            BatchRouter router = new BatchRouter(session::logits, tasks, size, temperature, strategy,
+                    config.routedMaxMessageBytes());
             TextInput text = null;
             if (Bert.NAME.equals(b.manifest().architecture().name())) {
                 tokenizer = tokenizer(config.bundle(), shape);

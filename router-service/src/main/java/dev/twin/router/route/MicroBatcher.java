@@ -1,5 +1,6 @@
 package dev.twin.router.route;
 
+import dev.twin.router.overload.OverloadedException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ public final class MicroBatcher<T> implements AutoCloseable {
     }
 
     private final int maxSize;
+    private final int maxQueued;
     private final long maxWaitNanos;
     private final ToIntFunction<T> weigher;
     private final Function<List<T>, CompletableFuture<Void>> sink;
@@ -31,6 +33,7 @@ public final class MicroBatcher<T> implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final Thread worker;
     private int inFlight;
+    private int queuedWeight;
     private volatile boolean closed;
 
     public MicroBatcher(String name, int maxSize, long maxWaitMs, Function<List<T>, CompletableFuture<Void>> sink) {
@@ -40,11 +43,22 @@ public final class MicroBatcher<T> implements AutoCloseable {
     /** {@code weigher}: an item's share of {@code maxSize} (at least 1; an item heavier than maxSize goes alone). */
     public MicroBatcher(String name, int maxSize, long maxWaitMs, ToIntFunction<T> weigher,
                         Function<List<T>, CompletableFuture<Void>> sink) {
-        if (maxSize < 1 || maxWaitMs < 0) {
-            throw new IllegalArgumentException("micro-batch needs max size >= 1 and max wait >= 0 ms, got " + maxSize
-                    + " and " + maxWaitMs);
+        this(name, maxSize, Integer.MAX_VALUE, maxWaitMs, weigher, sink);
+    }
+
+    /**
+     * {@code maxQueued}: the weight that may wait in the queue (not yet handed to the sink); beyond it
+     * {@link #offer} refuses and {@link #submit} waits. An item heavier than the bound is taken when the queue is
+     * empty.
+     */
+    public MicroBatcher(String name, int maxSize, int maxQueued, long maxWaitMs, ToIntFunction<T> weigher,
+                        Function<List<T>, CompletableFuture<Void>> sink) {
+        if (maxSize < 1 || maxWaitMs < 0 || maxQueued < 1) {
+            throw new IllegalArgumentException("micro-batch needs max size >= 1, max queued >= 1 and max wait >= 0 ms,"
+                    + " got " + maxSize + ", " + maxQueued + " and " + maxWaitMs);
         }
         this.maxSize = maxSize;
+        this.maxQueued = maxQueued;
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
         this.weigher = weigher;
         this.sink = sink;
@@ -53,20 +67,54 @@ public final class MicroBatcher<T> implements AutoCloseable {
         worker.start();
     }
 
-    /** Queues one item; the future completes when its batch has been handed on (or fails with the sink's error). */
+    /**
+     * Queues one item, waiting while the queue is full (back-pressure for a caller that may block, e.g. a Kafka
+     * worker); the future completes when its batch has been handed on (or fails with the sink's error).
+     */
     public CompletableFuture<Void> submit(T item) {
+        return enqueue(item, true);
+    }
+
+    /** Queues one item, or fails at once with an {@link OverloadedException} when the queue is full. */
+    public CompletableFuture<Void> offer(T item) {
+        return enqueue(item, false);
+    }
+
+    private CompletableFuture<Void> enqueue(T item, boolean wait) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        int weight = Math.max(1, weigher.applyAsInt(item));
         lock.lock();
         try {
+            while (!closed && queuedWeight > 0 && queuedWeight + weight > maxQueued) {
+                if (!wait) {
+                    return CompletableFuture.failedFuture(new OverloadedException("router queue full: " + queuedWeight
+                            + " rows waiting for routing (twin.router.batch.max-queued-rows=" + maxQueued + ")"));
+                }
+                changed.await(100, TimeUnit.MILLISECONDS);
+            }
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("micro-batcher is closed"));
             }
-            queue.add(new Entry<>(item, Math.max(1, weigher.applyAsInt(item)), done));
+            queue.add(new Entry<>(item, weight, done));
+            queuedWeight += weight;
             changed.signalAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new IllegalStateException("interrupted while waiting for room", e));
         } finally {
             lock.unlock();
         }
         return done;
+    }
+
+    /** Weight waiting in the queue. */
+    public int queued() {
+        lock.lock();
+        try {
+            return queuedWeight;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void run() {
@@ -105,6 +153,8 @@ public final class MicroBatcher<T> implements AutoCloseable {
                     Entry<T> e = queue.poll();
                     batch.add(e);
                     weight += e.weight();
+                    queuedWeight -= e.weight();
+                    changed.signalAll(); // room for waiting submitters
                 }
                 long left = deadline - System.nanoTime();
                 if (weight >= maxSize || !queue.isEmpty() || inFlight == 0 || closed || left <= 0) {

@@ -1,10 +1,14 @@
 package dev.twin.router.sync;
 
+import dev.twin.proto.routed.Encoding;
+import dev.twin.proto.routed.OriginalRequest;
 import dev.twin.router.metrics.Channel;
 import dev.twin.router.metrics.RouterMetrics;
+import dev.twin.router.overload.OverloadedException;
+import dev.twin.router.reply.ReplyListener;
+import dev.twin.router.reply.RouterInstance;
 import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
-import dev.twin.proto.routed.Encoding;
 import dev.twin.router.route.RoutingPipeline;
 import dev.twin.router.tracing.RouterSpans;
 import io.opentelemetry.api.trace.Span;
@@ -12,43 +16,69 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** A synchronous infer: wait for the result by id, then route the request through the same micro-batcher. */
+/**
+ * A synchronous infer: wait for the answer by the correlation this router issues (answers come on its own reply
+ * topic), then route the request through the same micro-batcher.
+ */
 @ApplicationScoped
 public class SyncInference {
     private final PendingResults pending;
     private final RoutingPipeline pipeline;
+    private final RouterInstance instance;
+    private final ReplyListener replies;
     private final RouterMetrics metrics;
     private final RouterSpans spans;
 
-    public SyncInference(PendingResults pending, RoutingPipeline pipeline, RouterMetrics metrics, RouterSpans spans) {
+    public SyncInference(PendingResults pending, RoutingPipeline pipeline, RouterInstance instance,
+                         ReplyListener replies, RouterMetrics metrics, RouterSpans spans) {
         this.pending = pending;
         this.pipeline = pipeline;
+        this.instance = instance;
+        this.replies = replies;
         this.metrics = metrics;
         this.spans = spans;
     }
 
     /**
-     * The result bytes (in the request's encoding), or a {@link ResultTimeoutException} after the sync timeout;
-     * counted under {@code channel}, its latencies from {@code startNanos} (when the call arrived).
+     * The result bytes (in the request's encoding); or the reason the request failed at a later stage
+     * ({@link CallFailedException}); or a {@link ResultTimeoutException} after the sync timeout. Counted under
+     * {@code channel}, its latencies from {@code startNanos} (when the call arrived).
+     *
+     * @param original the request as the client sent it (a later stage's dead letter carries it)
      */
-    public CompletableFuture<byte[]> infer(InferenceRequest parsed, Channel channel, long startNanos) {
+    public CompletableFuture<byte[]> infer(InferenceRequest parsed, OriginalRequest original, Channel channel,
+                                           long startNanos) {
+        if (!replies.ready()) {
+            metrics.failed(channel, "not_ready");
+            return CompletableFuture.failedFuture(new CallFailedException("router", "UNAVAILABLE",
+                    "answers cannot reach this router yet: " + replies.status()));
+        }
         // called in the REST or gRPC server span's context; REST bodies are JSON, gRPC messages protobuf
         Span span = spans.syncRequest(parsed.encoding() == Encoding.JSON ? "rest" : "grpc");
         InferenceRequest request = RouterSpans.traced(span, parsed);
-        // registered before routing so a fast result cannot arrive before anyone waits for it
+        String correlation = instance.nextCorrelation();
+        // registered before routing so a fast answer cannot arrive before anyone waits for it
         CompletableFuture<byte[]> result;
         try {
-            result = pending.register(request.id());
+            result = pending.register(correlation, request.id());
         } catch (BadRequestException e) {
             metrics.rejected(channel, e.problem());
+            RouterSpans.end(span, e);
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.failed(channel, "overloaded");
+            RouterSpans.end(span, e);
             throw e;
         }
-        pipeline.submit(request).whenComplete((v, err) -> {
+        pipeline.offer(request.deliver(correlation, instance.replyTopic(), original)).whenComplete((v, err) -> {
             RouterSpans.end(span, err);
             if (err != null) {
                 metrics.failed(channel, "routing_failed");
-                pending.fail(request.id(), new IllegalStateException("request '" + request.id()
-                        + "' could not be routed: " + err.getMessage(), err));
+                Throwable cause = unwrap(err);
+                pending.fail(correlation, cause instanceof OverloadedException
+                        || cause instanceof BadRequestException ? cause
+                        : new CallFailedException("router", "UNAVAILABLE", "request '" + request.id()
+                        + "' could not be routed: " + cause.getMessage()));
             } else {
                 metrics.routed(channel, startNanos);
             }

@@ -41,6 +41,38 @@ class BatchRouterTest {
     }
 
     @Test
+    void aGroupIsSplitIntoRecordsUnderTheSizeLimitWithEveryItemOnceInOrder() {
+        // each item carries a 1000-byte original: ~1.07 KB per item, so two fit in 1024 + 2600 bytes, three do not
+        int limit = RoutedSize.RECORD_OVERHEAD + 2600;
+        BatchRouter router = new BatchRouter(IDENTITY, TASKS, 3, 1.0, GroupingStrategies.create("exact", 1, 1, 1, 0),
+                limit);
+        List<InferenceRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(req("s" + i, null, i, 0, 1).deliver("r:" + i, null, dev.twin.proto.routed.OriginalRequest
+                    .newBuilder().setValue(ByteString.copyFrom(new byte[1000])).build()));
+        }
+        List<RoutedBatch> out = router.route(batch);
+        assertEquals(List.of(2, 2, 1), out.stream().map(RoutedBatch::getItemsCount).toList());
+        List<String> ids = new ArrayList<>();
+        for (RoutedBatch b : out) {
+            assertTrue(b.getSerializedSize() <= limit, b.getSerializedSize() + " > " + limit);
+            assertEquals("exact", b.getClusterKey());
+            assertEquals(b.getItemsCount() * 3 * 4, b.getRows().size(), "the record's own rows");
+            assertEquals(b.getItemsCount() * 3 * 4, b.getRowWeights().size(), "the record's own row weights");
+            for (int k = 0; k < b.getItemsCount(); k++) {
+                RoutedItem it = b.getItems(k);
+                ids.add(it.getRequestId());
+                int i = Integer.parseInt(it.getRequestId().substring(1));
+                assertEquals("r:" + i, it.getCorrelation());
+                assertEquals(1000, it.getOriginal().getValue().size());
+                assertArrayEquals(new float[] {i, 0, 1}, java.util.Arrays.copyOfRange(floats(b.getRows()), 3 * k,
+                        3 * k + 3));
+            }
+        }
+        assertEquals(List.of("s0", "s1", "s2", "s3", "s4"), ids);
+    }
+
+    @Test
     void perRequestCarriesSoftmaxWeightsAtTheTemperature() {
         BatchRouter router = new BatchRouter(IDENTITY, TASKS, 3, 2.0,
                 GroupingStrategies.create("per-request", 1, 1, 1, 0));

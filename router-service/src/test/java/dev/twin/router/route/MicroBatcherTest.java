@@ -16,6 +16,41 @@ import org.junit.jupiter.api.Test;
 class MicroBatcherTest {
 
     @Test
+    void aFullQueueRefusesOfferAndMakesSubmitWaitForRoom() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+        // the sink holds the batcher's thread on the first item, so later items stay queued (bound: 3 rows)
+        try (MicroBatcher<Integer> b = new MicroBatcher<>("t", 2, 3, 0, i -> i, items -> {
+            batches.add(items);
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(null);
+        })) {
+            CompletableFuture<Void> first = b.offer(1);
+            assertTrue(entered.await(5, TimeUnit.SECONDS));
+            CompletableFuture<Void> two = b.offer(2);
+            CompletableFuture<Void> one = b.offer(1);
+            assertEquals(3, b.queued());
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> b.offer(1).get());
+            assertEquals("router queue full: 3 rows waiting for routing (twin.router.batch.max-queued-rows=3)",
+                    refused.getCause().getMessage());
+            assertTrue(refused.getCause() instanceof dev.twin.router.overload.OverloadedException);
+            CompletableFuture<CompletableFuture<Void>> waiting = CompletableFuture.supplyAsync(() -> b.submit(1));
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> waiting.get(300, TimeUnit.MILLISECONDS),
+                    "submit waits while the queue is full");
+            release.countDown();
+            CompletableFuture.allOf(first, two, one, waiting.get(5, TimeUnit.SECONDS)).get(5, TimeUnit.SECONDS);
+            assertEquals(0, b.queued());
+            assertEquals(5, batches.stream().flatMap(List::stream).mapToInt(Integer::intValue).sum());
+        }
+    }
+
+    @Test
     void sizeBoundClosesFullBatchesWithoutWaiting() throws Exception {
         List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Void> firstPublish = new CompletableFuture<>();

@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The router service against a real in-process Kafka broker and a synthetic bundle: Kafka requests in both encodings
  * are routed with the router's weights, bad records land in the DLQ with their reason, and synchronous REST/gRPC
- * infers get the answer a stand-in merger writes to twin.results (or a clear timeout).
+ * infers get the answer a stand-in merger writes to the router's reply topic (or its error at once, or a clear
+ * timeout).
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBroker.class, restrictToAnnotatedClass = true)
@@ -185,6 +186,7 @@ class RouterServiceTest {
         Map<String, String> sentTask = new HashMap<>();
         Map<String, Encoding> sentEncoding = new HashMap<>();
         Map<String, String> sentReply = new HashMap<>();
+        Map<String, byte[]> sentBytes = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> p = Topics.producer()) {
             int n = 0;
             for (TaskData t : tasks) {
@@ -200,17 +202,18 @@ class RouterServiceTest {
                     sentReply.put(id, "");
                     if (rows == 2) {
                         sentEncoding.put(id, Encoding.PROTOBUF);
-                        p.send(Topics.record("twin.requests", id, rawRequest(id, task, 2, x).toByteArray(),
-                                "content-type", PB));
+                        sentBytes.put(id, rawRequest(id, task, 2, x).toByteArray());
+                        p.send(Topics.record("twin.requests", id, sentBytes.get(id), "content-type", PB));
                     } else if (n % 3 == 0) {
                         sentEncoding.put(id, Encoding.JSON);
-                        p.send(Topics.record("twin.requests", id, jsonRequest(id, task, x)
-                                .getBytes(StandardCharsets.UTF_8), "content-type", JSON));
+                        sentBytes.put(id, jsonRequest(id, task, x).getBytes(StandardCharsets.UTF_8));
+                        p.send(Topics.record("twin.requests", id, sentBytes.get(id), "content-type", JSON));
                     } else {
                         sentEncoding.put(id, Encoding.PROTOBUF);
                         sentReply.put(id, "twin.results.answers-" + id);
-                        p.send(Topics.record("twin.requests", id, protoRequest(id, task, x).toByteArray(),
-                                "content-type", PB, "reply-to", "twin.results.answers-" + id));
+                        sentBytes.put(id, protoRequest(id, task, x).toByteArray());
+                        p.send(Topics.record("twin.requests", id, sentBytes.get(id), "content-type", PB,
+                                "reply-to", "twin.results.answers-" + id));
                     }
                 }
             }
@@ -222,6 +225,7 @@ class RouterServiceTest {
         double temperature = bundle.manifest().router().temperature();
         int taskCount = bundle.manifest().taskNames().size();
         Map<String, Integer> seen = new HashMap<>();
+        java.util.Set<String> correlations = new java.util.HashSet<>();
         try (RouterSession reference = RouterSession.load(bundleDir().resolve("router.onnx"))) {
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 RoutedBatch b = RoutedBatch.parseFrom(r.value());
@@ -244,6 +248,14 @@ class RouterServiceTest {
                     assertEquals(sentTask.get(id), item.getTask(), id);
                     assertEquals(sentEncoding.get(id), item.getEncoding(), id);
                     assertEquals(sentReply.get(id), item.getReplyTo(), id);
+                    // the request as sent travels with it (a later stage's dead letter carries it)
+                    assertArrayEquals(sentBytes.get(id), item.getOriginal().getValue().toByteArray(), id);
+                    assertEquals(id, item.getOriginal().getKey().toStringUtf8(), id);
+                    assertEquals(sentEncoding.get(id) == Encoding.JSON ? JSON : PB, item.getOriginal().getHeadersList()
+                            .stream().filter(h -> h.getKey().equals("content-type")).findFirst().orElseThrow()
+                            .getValue().toStringUtf8(), id);
+                    assertTrue(correlations.add(item.getCorrelation()), "correlation of " + id + " is unique: "
+                            + item.getCorrelation());
                     // exact: each row's w is its own softmax(router logits / T), from an independent session
                     int d = x.length / item.getRowCount();
                     for (int k = 0; k < item.getRowCount(); k++) {
@@ -351,11 +363,35 @@ class RouterServiceTest {
             String error = Topics.header(r, "twin-error");
             assertTrue(error != null && error.contains(reason.get(key)), key + ": " + error);
         }
+        // the caller also gets an OIP error result where it waits for answers (the poison reply-to: twin.results)
+        List<ConsumerRecord<byte[], byte[]>> errors = Topics.read("twin.results",
+                r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith("bad-"),
+                badValue.size(), Duration.ofSeconds(30));
+        Map<String, ConsumerRecord<byte[], byte[]>> errorByKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : errors) {
+            assertEquals(null, errorByKey.put(new String(r.key(), StandardCharsets.UTF_8), r), "two error results");
+        }
+        assertEquals(badValue.keySet(), errorByKey.keySet());
+        for (String key : badValue.keySet()) {
+            ConsumerRecord<byte[], byte[]> r = errorByKey.get(key);
+            assertEquals(key, Topics.header(r, "twin-request-id"), key);
+            assertEquals(key, Topics.header(byKey.get(key), "twin-request-id"), key);
+            assertEquals("router", Topics.header(r, "twin-error-stage"), key);
+            assertEquals("INVALID_ARGUMENT", Topics.header(r, "twin-error-code"), key);
+            String reasonOf = PB.equals(badType.get(key))
+                    ? ModelInferResponse.parseFrom(r.value()).getParametersOrThrow("error").getStringParam()
+                    : MAPPER.readTree(r.value()).get("error").asText();
+            assertTrue(reasonOf.contains(reason.get(key)), key + ": " + reasonOf);
+            assertEquals(Topics.header(byKey.get(key), "twin-error"), Topics.header(r, "twin-error"), key);
+        }
         List<ConsumerRecord<byte[], byte[]>> good = routed("good-", 2);
         assertEquals(2, countItems(good, "good-"));
     }
 
-    /** Plays the merger: answers every routed item whose id starts with "sync-" on twin.results, keyed by id. */
+    /**
+     * Plays the merger: answers every routed item whose id starts with "sync-" on its reply topic, keyed by id, with
+     * the item's correlation in header twin-correlation.
+     */
     static Thread merger(AtomicBoolean stop, CountDownLatch polling) {
         Thread t = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> c = Topics.consumerFromStart("twin.routed");
@@ -366,9 +402,15 @@ class RouterServiceTest {
                         RoutedBatch b = RoutedBatch.parseFrom(r.value());
                         Map<String, float[]> rows = rowsByItem(b);
                         for (RoutedItem item : b.getItemsList()) {
-                            if (item.getRequestId().startsWith("sync-") || isUuid(item.getRequestId())) {
-                                p.send(Topics.record("twin.results", item.getRequestId(),
-                                        answer(b, item, rows.get(item.getRequestId()))));
+                            if (item.getRequestId().startsWith("fail-") && !item.getReplyTo().isEmpty()) {
+                                p.send(Topics.record(item.getReplyTo(), item.getRequestId(), new byte[0],
+                                        "twin-correlation", item.getCorrelation(), "twin-error-stage", "merger",
+                                        "twin-error-code", "INVALID_ARGUMENT",
+                                        "twin-error", "executor refused request '" + item.getRequestId() + "'"));
+                            } else if (item.getRequestId().startsWith("sync-") || isUuid(item.getRequestId())) {
+                                p.send(Topics.record(item.getReplyTo().isEmpty() ? "twin.results" : item.getReplyTo(),
+                                        item.getRequestId(), answer(b, item, rows.get(item.getRequestId())),
+                                        "twin-correlation", item.getCorrelation()));
                             }
                         }
                     }
@@ -502,6 +544,109 @@ class RouterServiceTest {
                 .modelInfer(protoRequest("g", null, new float[] {1, 2})).await().atMost(Duration.ofSeconds(10)));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("the model takes " + x.length), e.getStatus().getDescription());
+    }
+
+    @Test
+    void aFailureAfterTheRouterReachesTheSyncCallerAtOnceWithItsReason() throws Exception {
+        float[] x = row(SyntheticBundle.suite().tasks().get(0), 1);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch polling = new CountDownLatch(1);
+        Thread m = merger(stop, polling);
+        try {
+            assertTrue(polling.await(20, TimeUnit.SECONDS), "stand-in merger did not start");
+            long t0 = System.nanoTime();
+            given().contentType(JSON).body(jsonRequest("fail-rest", null, x)).when().post("/v2/models/twin/infer")
+                    .then().statusCode(400).body("error", equalTo("executor refused request 'fail-rest'"));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> inference
+                    .modelInfer(protoRequest("fail-grpc", null, x)).await().atMost(Duration.ofSeconds(20)));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+            assertEquals("executor refused request 'fail-grpc'", e.getStatus().getDescription());
+            // the reason came with the error result, not with the sync timeout (6 s)
+            assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(6000), "waited for the timeout");
+        } finally {
+            stop.set(true);
+            m.join(5000);
+        }
+    }
+
+    @Test
+    void concurrentCallersReusingOneIdGetTheirOwnAnswers() throws Exception {
+        TaskData task = SyntheticBundle.suite().tasks().get(2);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch polling = new CountDownLatch(1);
+        Thread m = merger(stop, polling);
+        try {
+            assertTrue(polling.await(20, TimeUnit.SECONDS), "stand-in merger did not start");
+            List<CompletableFuture<Float>> calls = new ArrayList<>();
+            // as many callers as the test's twin.router.max-pending-sync (4)
+            for (int i = 0; i < 4; i++) {
+                float[] x = row(task, i);
+                calls.add(i % 2 == 0
+                        ? CompletableFuture.supplyAsync(() -> restFirstOutput("sync-same", x))
+                        : CompletableFuture.supplyAsync(() -> inference.modelInfer(protoRequest("sync-same", null, x))
+                                .await().atMost(Duration.ofSeconds(20)).getOutputs(0).getContents().getFp32Contents(0)));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                assertEquals(sum(row(task, i)), calls.get(i).get(30, TimeUnit.SECONDS), 1e-4f,
+                        "caller " + i + " got another caller's answer");
+            }
+        } finally {
+            stop.set(true);
+            m.join(5000);
+        }
+    }
+
+    @Test
+    void beyondThePendingBoundSyncCallersGet429AndResourceExhaustedWhileKafkaRequestsAreStillRouted()
+            throws Exception {
+        float[] x = row(SyntheticBundle.suite().tasks().get(3), 0);
+        int bound = ConfigProvider.getConfig().getValue("twin.router.max-pending-sync", Integer.class);
+        // nobody answers "held-" calls: they occupy every pending slot until the sync timeout
+        List<CompletableFuture<Integer>> held = new ArrayList<>();
+        for (int i = 0; i < bound; i++) {
+            String id = "held-" + i;
+            held.add(CompletableFuture.supplyAsync(() -> given().contentType(JSON).body(jsonRequest(id, null, x))
+                    .when().post("/v2/models/twin/infer").then().extract().statusCode()));
+        }
+        try (KafkaProducer<byte[], byte[]> p = Topics.producer()) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pendingWaiting() < bound && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertEquals(bound, pendingWaiting(), "every slot taken");
+            given().contentType(JSON).body(jsonRequest("over-rest", null, x)).when().post("/v2/models/twin/infer")
+                    .then().statusCode(429).body("error", equalTo(bound + " synchronous calls are already waiting "
+                            + "for their answer (twin.router.max-pending-sync); retry later"));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> inference
+                    .modelInfer(protoRequest("over-grpc", null, x)).await().atMost(Duration.ofSeconds(10)));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("twin.router.max-pending-sync"),
+                    e.getStatus().getDescription());
+            // Kafka traffic (more records than twin.router.max-in-flight-records) is still routed, every record
+            for (int i = 0; i < 40; i++) {
+                p.send(Topics.record("twin.requests", "over-k-" + i, jsonRequest("over-k-" + i, null, x)
+                        .getBytes(StandardCharsets.UTF_8), "content-type", JSON));
+            }
+            p.flush();
+        }
+        for (CompletableFuture<Integer> h : held) {
+            assertEquals(504, h.get(30, TimeUnit.SECONDS), "held calls end with their timeout");
+        }
+        assertEquals(40, countItems(routed("over-k-", 40), "over-k-"));
+    }
+
+    private static float restFirstOutput(String id, float[] x) {
+        try {
+            return MAPPER.readTree(given().contentType(JSON).body(jsonRequest(id, null, x))
+                    .when().post("/v2/models/twin/infer").then().statusCode(200).extract().asString())
+                    .at("/outputs/0/data/0").floatValue();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int pendingWaiting() {
+        return io.quarkus.arc.Arc.container().instance(dev.twin.router.sync.PendingResults.class).get().waiting();
     }
 
     @Test
