@@ -1,11 +1,15 @@
 package dev.twin.cli;
 
+import dev.twin.cli.security.DevCertificates;
+import dev.twin.cli.security.StackSecurity;
+import dev.twin.cli.security.TlsFiles;
 import dev.twin.cli.stack.DefaultBundle;
 import dev.twin.cli.stack.Stack;
 import dev.twin.cli.stack.StackEndpoints;
 import dev.twin.cli.stack.StackRecord;
 import dev.twin.core.runtime.TwinPaths;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,13 +36,34 @@ final class UpCommand implements Callable<Integer> {
             description = "broker data, logs and the record of pids (default: ~/.cache/twin/stack)")
     Path workDir;
 
+    @Option(names = "--secure", defaultValue = "${env:TWIN_SECURE:-false}",
+            description = "TLS and SASL everywhere (env TWIN_SECURE=true): Kafka over SASL_SSL with SCRAM-SHA-512, the "
+                    + "router and executors on HTTPS/gRPC TLS only, mutual TLS from the merger to the executors and "
+                    + "Install only from the merger's certificate; certificates and passwords from --tls-dir")
+    boolean secure;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR", defaultValue = "${env:TWIN_TLS_DIR}",
+            description = "ca.pem, server.p12, merger.p12, client.p12, store.password, kafka.password (env TWIN_TLS_DIR; "
+                    + "default <workdir>/tls; made with keytool when DIR has no CA yet); implies --secure")
+    Path tlsDir;
+
     @Override
     public Integer call() {
         PrintStream log = new PrintStream(System.err, true); // progress on stderr, endpoints on stdout
         long t0 = System.nanoTime();
         Path dir = bundle != null ? bundle : DefaultBundle.resolve(log);
         Path work = workDir != null ? workDir : defaultWorkDir();
-        StackRecord record = Stack.up(dir, work, log);
+        Stack.Options options = Stack.Options.defaults();
+        TlsFiles tls = null;
+        if (secure || tlsDir != null) {
+            tls = new TlsFiles(tlsDir != null ? tlsDir : work.resolve("tls"));
+            if (!Files.exists(tls.caPem())) {
+                log.println("making a development CA and certificates with keytool in " + tls.dir());
+                DevCertificates.create(tls.dir());
+            }
+            options = options.withSecurity(new StackSecurity(tls));
+        }
+        StackRecord record = Stack.up(dir, work, options, log);
         StackEndpoints e = record.endpoints();
         if (json != null) {
             e.writeJson(json);
@@ -49,6 +74,10 @@ final class UpCommand implements Callable<Integer> {
         out.println("  gRPC (OIP):      " + e.grpc());
         out.println("  REST (OIP):      " + e.http() + "/v2/models/" + e.model() + "/infer");
         out.println("  logs and pids:   " + work.toAbsolutePath().normalize());
+        if (tls != null) {
+            out.println("  security:        Kafka SASL_SSL, SCRAM-SHA-512 user '" + TlsFiles.KAFKA_USER + "' (password in "
+                    + tls.kafkaPasswordFile() + "); TLS verified with " + tls.caPem());
+        }
         out.println("stop with: twin down" + (workDir != null ? " --workdir " + workDir : ""));
         out.flush();
         return 0;

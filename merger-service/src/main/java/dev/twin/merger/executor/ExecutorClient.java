@@ -7,8 +7,10 @@ import dev.twin.proto.executor.ExecuteRequest;
 import dev.twin.proto.executor.ExecutorGrpc;
 import dev.twin.proto.executor.InstallReply;
 import dev.twin.proto.executor.WeightChunk;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -33,9 +35,14 @@ public final class ExecutorClient implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public ExecutorClient(String address, long timeoutSeconds) {
+        this(address, timeoutSeconds, InsecureChannelCredentials.create());
+    }
+
+    /** A client over {@code credentials} (plaintext or TLS, see security.ExecutorCredentials). */
+    public ExecutorClient(String address, long timeoutSeconds, ChannelCredentials credentials) {
         this.address = address;
         this.timeoutSeconds = timeoutSeconds;
-        this.channel = ManagedChannelBuilder.forTarget(address).usePlaintext()
+        this.channel = Grpc.newChannelBuilder(address, credentials)
                 .maxInboundMessageSize(64 << 20).build();
     }
 

@@ -3,6 +3,7 @@ package dev.twin.merger.executor;
 import dev.twin.merger.cache.MergedWeights;
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.placement.HashRing;
+import dev.twin.merger.security.ExecutorCredentials;
 import dev.twin.proto.executor.ExecuteReply;
 import dev.twin.proto.executor.ExecuteRequest;
 import io.grpc.Status;
@@ -32,10 +33,10 @@ public class ExecutorPool {
     private final Map<String, ExecutorClient> clients = new LinkedHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
 
-    public ExecutorPool(MergerConfig config) {
+    public ExecutorPool(MergerConfig config, ExecutorCredentials credentials) {
         this.ring = new HashRing(config.executors(), config.virtualNodes());
         for (String a : ring.nodes()) {
-            clients.put(a, new ExecutorClient(a, config.executorTimeoutSeconds()));
+            clients.put(a, new ExecutorClient(a, config.executorTimeoutSeconds(), credentials.get()));
         }
         LOG.infof("executors %s, %d virtual nodes each", ring.nodes(), config.virtualNodes());
     }
