@@ -140,7 +140,7 @@ class SecureStackTest {
         ManagedChannel ch = executorChannel(ClientSecurity.grpc(tls, tls.clientKeyStore()));
         try {
             int installed = ExecutorGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .listInstalled(ListRequest.getDefaultInstance()).getSetsCount();
+                    .listInstalled(ListRequest.getDefaultInstance()).getInstalledCount();
             assertTrue(installed > 0, "sets installed by the merger: " + installed);
         } finally {
             ch.shutdownNow();
@@ -150,7 +150,7 @@ class SecureStackTest {
     @Test
     @Order(2)
     @Timeout(120)
-    void kafkaRefusesWrongPasswordNoCredentialsAndPlaintext() {
+    void kafkaRefusesWrongPasswordNoCredentialsAndPlaintext() throws IOException {
         String bootstrap = stack.endpoints().bootstrap();
         Map<String, String> wrong = new java.util.HashMap<>(client.kafka());
         wrong.put("sasl.jaas.config", ClientSecurity.jaas(TlsFiles.KAFKA_USER, "not-the-password"));

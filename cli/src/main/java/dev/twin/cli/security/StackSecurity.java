@@ -61,10 +61,12 @@ public record StackSecurity(TlsFiles files) {
         return Map.of("quarkus.tls." + SERVER_TLS + ".key-store.p12.password", files.storePassword());
     }
 
-    /** The executor's extras: clients may present certificates; Install only from the merger's. */
+    /**
+     * The executor's extra: Install only from the merger's certificate (clients may present certificates: the
+     * executor is built with quarkus.http.ssl.client-auth=request, a build-time setting).
+     */
     public Map<String, String> executor() {
-        return Map.of("quarkus.http.ssl.client-auth", "request",
-                "twin.executor.security.install-identities", TlsFiles.MERGER_IDENTITY);
+        return Map.of("twin.executor.security.install-identities", TlsFiles.MERGER_IDENTITY);
     }
 
     /** The merger's channels to the executors: TLS verified with the CA, the merger's certificate as identity. */
