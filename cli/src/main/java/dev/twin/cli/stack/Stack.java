@@ -1,5 +1,8 @@
 package dev.twin.cli.stack;
 
+import dev.twin.cli.security.ScramUsers;
+import dev.twin.cli.security.StackSecurity;
+import dev.twin.cli.security.TlsFiles;
 import dev.twin.core.bundle.Bundle;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole serving stack on loopback: a KRaft broker, the four topics, and executor-, merger- and router-service as
@@ -34,7 +38,7 @@ public final class Stack {
      * {@code -D} settings per service (e.g. {@code twin.router.grouping.strategy}), over the services' defaults.
      */
     public record Options(int executors, Map<String, String> router, Map<String, String> merger,
-                          Map<String, String> executor) {
+                          Map<String, String> executor, Optional<StackSecurity> security) {
         public Options {
             if (executors < 1) {
                 throw new IllegalArgumentException("the stack needs at least one executor, got " + executors);
@@ -44,24 +48,34 @@ public final class Stack {
             executor = Map.copyOf(executor);
         }
 
+        public Options(int executors, Map<String, String> router, Map<String, String> merger,
+                       Map<String, String> executor) {
+            this(executors, router, merger, executor, Optional.empty());
+        }
+
         public static Options defaults() {
             return new Options(1, Map.of(), Map.of(), Map.of());
         }
 
         public Options withExecutors(int n) {
-            return new Options(n, router, merger, executor);
+            return new Options(n, router, merger, executor, security);
+        }
+
+        /** TLS and SASL everywhere (see StackSecurity). */
+        public Options withSecurity(StackSecurity s) {
+            return new Options(executors, router, merger, executor, Optional.of(s));
         }
 
         public Options withRouter(String key, String value) {
             Map<String, String> m = new LinkedHashMap<>(router);
             m.put(key, value);
-            return new Options(executors, m, merger, executor);
+            return new Options(executors, m, merger, executor, security);
         }
 
         public Options withMerger(String key, String value) {
             Map<String, String> m = new LinkedHashMap<>(merger);
             m.put(key, value);
-            return new Options(executors, router, m, executor);
+            return new Options(executors, router, m, executor, security);
         }
 
         /** One setting for every service (router, merger and each executor). */
@@ -72,7 +86,7 @@ public final class Stack {
             r.put(key, value);
             m.put(key, value);
             e.put(key, value);
-            return new Options(executors, r, m, e);
+            return new Options(executors, r, m, e, security);
         }
 
         /** OpenTelemetry tracing on in every service, spans exported over OTLP/gRPC to {@code otlpEndpoint}. */
@@ -120,13 +134,24 @@ public final class Stack {
             throw new UncheckedIOException("cannot create working directory " + work + ": " + e.getMessage(), e);
         }
         int execs = options.executors();
-        int[] ports = Ports.free(4 + execs); // broker, controller, merger, router, executors
+        Optional<StackSecurity> sec = options.security();
+        // broker, controller, merger, router, executors (, the broker's SSL listener)
+        int[] ports = Ports.free(4 + execs + (sec.isPresent() ? 1 : 0));
         KafkaBroker broker = new KafkaBroker();
         List<ServiceProcess.Started> started = new ArrayList<>();
         try {
-            log.println("starting Kafka broker (KRaft) on 127.0.0.1:" + ports[0] + " ...");
-            String bootstrap = broker.start(brokerDir(work), ports[0], ports[1]);
-            Topics.create(bootstrap, Topics.DEFAULTS, PARTITIONS);
+            log.println("starting Kafka broker (KRaft) on 127.0.0.1:" + ports[0] + (sec.isPresent()
+                    ? " (SASL_SSL, SCRAM-SHA-512; SSL with client certificates on " + ports[4 + execs] + ")" : "")
+                    + " ...");
+            String bootstrap = broker.start(brokerDir(work), ports[0], ports[1],
+                    sec.map(s -> s.broker(ports[4 + execs])));
+            BrokerConfig brokerConfig = broker.config();
+            SecuredServices secured = new SecuredServices(sec, work);
+            if (sec.isPresent()) {
+                ScramUsers.upsert(brokerConfig.adminBootstrap(), brokerConfig.adminClient(), TlsFiles.KAFKA_USER,
+                        sec.get().files().kafkaPassword());
+            }
+            Topics.create(brokerConfig.adminBootstrap(), brokerConfig.adminClient(), Topics.DEFAULTS, PARTITIONS);
             log.println("topics " + String.join(", ", Topics.DEFAULTS) + " ready on " + bootstrap);
 
             List<String> executorAddresses = new ArrayList<>();
@@ -134,26 +159,28 @@ public final class Stack {
                 int port = ports[4 + i];
                 executorAddresses.add("127.0.0.1:" + port);
                 started.add(ServiceProcess.start(new ServiceProcess.Spec(executorName(i), executorJar, port, "768m",
-                        merged(merged(sharedMachine("twin.executor.threads", "TWIN_EXECUTOR_THREADS"),
-                                props("twin.executor.bundle", bundle.toString())), options.executor())), work));
+                        merged(merged(merged(sharedMachine("twin.executor.threads", "TWIN_EXECUTOR_THREADS"),
+                                props("twin.executor.bundle", bundle.toString())), secured.executor(executorName(i),
+                                port)), options.executor())), work));
             }
-            started.add(ServiceProcess.start(new ServiceProcess.Spec(MERGER, mergerJar, ports[2], "1g", merged(props(
-                    "twin.merger.bundle", bundle.toString(), "twin.merger.executors",
-                    String.join(",", executorAddresses), "kafka.bootstrap.servers", bootstrap), options.merger())),
-                    work));
-            // the router's dashboard reads the merger's and every executor's metrics
+            started.add(ServiceProcess.start(new ServiceProcess.Spec(MERGER, mergerJar, ports[2], "1g", merged(merged(
+                    props("twin.merger.bundle", bundle.toString(), "twin.merger.executors",
+                    String.join(",", executorAddresses), "kafka.bootstrap.servers", bootstrap),
+                    secured.merger()), options.merger())), work));
+            // the router's dashboard reads the merger's and every executor's metrics (executors are HTTPS-only when
+            // secured; the merger keeps its plain HTTP port)
             List<String> scrape = new ArrayList<>();
-            scrape.add(MERGER + "=" + metricsUrl(ports[2]));
+            scrape.add(MERGER + "=" + metricsUrl(false, ports[2]));
             for (int i = 0; i < execs; i++) {
-                scrape.add(executorName(i) + "=" + metricsUrl(ports[4 + i]));
+                scrape.add(executorName(i) + "=" + metricsUrl(sec.isPresent(), ports[4 + i]));
             }
             started.add(ServiceProcess.start(new ServiceProcess.Spec(ROUTER, routerJar, ports[3], "768m", merged(merged(
-                    sharedMachine("twin.router.onnx-threads", "TWIN_ROUTER_ONNX_THREADS"), props(
+                    merged(sharedMachine("twin.router.onnx-threads", "TWIN_ROUTER_ONNX_THREADS"), props(
                     "twin.router.bundle", bundle.toString(), "twin.router.model-name", MODEL,
                     "kafka.bootstrap.servers", bootstrap, "twin.router.dashboard.scrape", String.join(",", scrape))),
-                    options.router())), work));
+                    secured.router(ports[3])), options.router())), work));
             StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + ports[3],
-                    "http://127.0.0.1:" + ports[3], MODEL);
+                    (sec.isPresent() ? "https" : "http") + "://127.0.0.1:" + ports[3], MODEL);
             List<StackRecord.Service> services = started.stream().map(s -> new StackRecord.Service(s.spec().name(),
                     s.pid(), s.spec().port(), s.spec().jar(), s.spec().heap(), s.spec().properties())).toList();
             // recorded before waiting, so that twin down can stop them even if this CLI is killed while it waits
@@ -241,9 +268,9 @@ public final class Stack {
         StackRecord.delete(work); // stale: everything it names is gone
     }
 
-    /** A service's Prometheus endpoint on loopback. */
-    private static String metricsUrl(int port) {
-        return "http://127.0.0.1:" + port + "/q/metrics";
+    /** A service's Prometheus endpoint on loopback ({@code https} when its port is TLS-only). */
+    private static String metricsUrl(boolean tls, int port) {
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port + "/q/metrics";
     }
 
     private static Map<String, String> merged(Map<String, String> base, Map<String, String> overrides) {

@@ -35,6 +35,11 @@ public final class Topics {
      * topics that already exist are left as they are. Returns the names this call created.
      */
     public static Set<String> create(String bootstrap, List<String> names, int partitions) {
+        return create(bootstrap, Map.of(), names, partitions);
+    }
+
+    /** {@link #create(String, List, int)} with extra admin client settings (TLS, SASL: see security.ClientSecurity). */
+    public static Set<String> create(String bootstrap, Map<String, String> client, List<String> names, int partitions) {
         if (partitions < 1) {
             throw new IllegalArgumentException("topic partitions must be >= 1, got " + partitions);
         }
@@ -49,6 +54,7 @@ public final class Topics {
             topics.add(new NewTopic(name, partitions, (short) 1));
         }
         Properties props = new Properties();
+        props.putAll(client);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

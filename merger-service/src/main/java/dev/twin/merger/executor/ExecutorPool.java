@@ -4,6 +4,7 @@ import dev.twin.merger.cache.MergedWeights;
 import dev.twin.merger.config.MergerConfig;
 import dev.twin.merger.metrics.MergerMetrics;
 import dev.twin.merger.placement.HashRing;
+import dev.twin.merger.security.ExecutorCredentials;
 import dev.twin.proto.executor.ExecuteReply;
 import dev.twin.proto.executor.ExecuteRequest;
 import io.grpc.Status;
@@ -34,11 +35,12 @@ public class ExecutorPool {
     private final AtomicInteger rotation = new AtomicInteger();
     private final MergerMetrics metrics;
 
-    public ExecutorPool(MergerConfig config, MergerMetrics metrics) {
+    public ExecutorPool(MergerConfig config, MergerMetrics metrics, ExecutorCredentials credentials) {
         this.metrics = metrics;
         this.ring = new HashRing(config.executors(), config.virtualNodes());
         for (String a : ring.nodes()) {
-            clients.put(a, new ExecutorClient(a, config.executorTimeoutSeconds(), nanos -> metrics.installed(a, nanos)));
+            clients.put(a, new ExecutorClient(a, config.executorTimeoutSeconds(), credentials.get(),
+                    nanos -> metrics.installed(a, nanos)));
         }
         LOG.infof("executors %s, %d virtual nodes each", ring.nodes(), config.virtualNodes());
     }
