@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -59,20 +60,30 @@ final class KafkaHeartbeats implements AutoCloseable {
 
     private void run(Consumer<Membership> onChange) {
         try {
-            assignAll();
             while (running) {
-                for (ConsumerRecord<String, String> r : consumer.poll(interval)) {
-                    if (r.key() == null) {
-                        continue; // not a heartbeat
+                try {
+                    if (consumer.assignment().isEmpty() && !assignAll()) {
+                        continue;
                     }
-                    if (r.value() == null) {
-                        membership.left(r.key());
-                    } else {
-                        membership.heartbeat(r.key(), r.value(), r.timestamp());
+                    for (ConsumerRecord<String, String> r : consumer.poll(interval)) {
+                        if (r.key() == null) {
+                            continue; // not a heartbeat
+                        }
+                        if (r.value() == null) {
+                            membership.left(r.key());
+                        } else {
+                            membership.heartbeat(r.key(), r.value(), r.timestamp());
+                        }
                     }
-                }
-                if (pool.update(membership.live(clock.getAsLong()))) {
-                    onChange.accept(membership);
+                    if (pool.update(membership.live(clock.getAsLong()))) {
+                        onChange.accept(membership);
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // a slow or unreachable broker: keep the set and try again (expiry resumes with the next poll)
+                    LOG.warnf("reading executor heartbeats on %s failed (%s): retrying", topic, e.getMessage());
+                    pause();
                 }
             }
         } catch (WakeupException e) {
@@ -84,24 +95,27 @@ final class KafkaHeartbeats implements AutoCloseable {
         }
     }
 
-    /** Every partition of the topic from its beginning; waits (and says so) until the topic exists. */
-    private void assignAll() {
-        while (running) {
-            List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (parts != null && !parts.isEmpty()) {
-                List<TopicPartition> tps = parts.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-                consumer.assign(tps);
-                consumer.seekToBeginning(tps);
-                LOG.infof("discovering executors from %s (%d partitions)", topic, tps.size());
-                return;
-            }
+    /** Every partition of the topic from its beginning; false (after a pause) while the topic does not exist. */
+    private boolean assignAll() {
+        List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+        if (parts == null || parts.isEmpty()) {
             LOG.warnf("topic %s of executor heartbeats does not exist yet: waiting for it", topic);
-            try {
-                Thread.sleep(interval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            pause();
+            return false;
+        }
+        List<TopicPartition> tps = parts.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        LOG.infof("discovering executors from %s (%d partitions)", topic, tps.size());
+        return true;
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
