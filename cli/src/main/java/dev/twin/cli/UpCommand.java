@@ -52,13 +52,30 @@ final class UpCommand implements Callable<Integer> {
                     + "default <workdir>/tls; made with keytool when DIR has no CA yet); implies --secure")
     Path tlsDir;
 
+    @Option(names = "--routers", paramLabel = "N", defaultValue = "1",
+            description = "router instances, sharing twin.requests in group twin-router (default: ${DEFAULT-VALUE})")
+    int routers;
+
+    @Option(names = "--mergers", paramLabel = "M", defaultValue = "1",
+            description = "merger instances, sharing twin.routed in group twin-merger (default: ${DEFAULT-VALUE})")
+    int mergers;
+
+    @Option(names = "--executors", paramLabel = "K", defaultValue = "1",
+            description = "executor instances; mergers find them through heartbeats on twin.executors "
+                    + "(default: ${DEFAULT-VALUE})")
+    int executors;
+
     @Override
     public Integer call() {
+        if (routers < 1 || mergers < 1 || executors < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--routers, --mergers and --executors must "
+                    + "be at least 1, got " + routers + ", " + mergers + " and " + executors);
+        }
         PrintStream log = new PrintStream(System.err, true); // progress on stderr, endpoints on stdout
         long t0 = System.nanoTime();
         Path dir = bundle != null ? bundle : DefaultBundle.resolve(log);
         Path work = workDir != null ? workDir : defaultWorkDir();
-        Stack.Options options = Stack.Options.defaults();
+        Stack.Options options = Stack.Options.defaults().withInstances(routers, mergers, executors);
         if (otlpEndpoint != null) {
             options = options.withTracing(otlpEndpoint);
         }
@@ -82,6 +99,9 @@ final class UpCommand implements Callable<Integer> {
         out.println("  gRPC (OIP):      " + e.grpc());
         out.println("  REST (OIP):      " + e.http() + "/v2/models/" + e.model() + "/infer");
         out.println("  dashboard:       " + e.dashboard());
+        for (StackRecord.Service s : record.services()) {
+            out.printf("  %-18s pid %d, port %d%n", s.name() + ":", s.pid(), s.port());
+        }
         out.println("  logs and pids:   " + work.toAbsolutePath().normalize());
         if (tls != null) {
             out.println("  security:        Kafka SASL_SSL, SCRAM-SHA-512 user '" + TlsFiles.KAFKA_USER + "' (password in "

@@ -19,9 +19,11 @@ final class SecuredServices {
         this.secretsDir = workDir.resolve("secrets");
     }
 
+    /** Kafka too: executors publish their heartbeats on twin.executors (discovery). */
     Map<String, String> executor(String name, int port) {
-        return security.map(s -> with(s.serverTls(port), s.executor(),
-                StackSecurity.secretsFile(secretsDir, name, s.serverTlsSecrets()))).orElse(Map.of());
+        return security.map(s -> with(s.kafka(), s.serverTls(port), s.executor(),
+                StackSecurity.secretsFile(secretsDir, name, with(s.kafkaSecrets(), s.serverTlsSecrets()))))
+                .orElse(Map.of());
     }
 
     Map<String, String> merger() {

@@ -170,6 +170,11 @@ public final class ExecutorClient implements AutoCloseable {
         }
     }
 
+    /** Graceful: calls already running finish, new ones fail with UNAVAILABLE (the executor left the set). */
+    public void shutdown() {
+        channel.shutdown();
+    }
+
     @Override
     public void close() {
         channel.shutdownNow();

@@ -16,6 +16,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
@@ -317,7 +318,8 @@ public class RoutedConsumer {
     }
 
     // graceful shutdown: the polls in flight finish (their results written and acked) before the executors go
-    void onStop(@Observes ShutdownEvent event) {
+    // first of the shutdown observers: the executor clients and the bundle are still there while polls finish
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
         try {
             if (!polls.tryAcquire(pollBound, SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 LOG.warn("polls still in flight at shutdown: they stay uncommitted and are redone after a restart");
