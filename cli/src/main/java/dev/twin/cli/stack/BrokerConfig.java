@@ -1,19 +1,30 @@
 package dev.twin.cli.stack;
 
+import dev.twin.cli.security.BrokerSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The files of one single-node KRaft broker (broker and controller in one process) in its working directory:
  * {@code server.properties}, {@code log4j2.properties}, data under {@code data/}, {@code broker.log},
- * {@code broker.pid}.
+ * {@code broker.pid}. With {@code security}, clients use SASL_SSL on {@code port} (see BrokerSecurity).
  */
-public record BrokerConfig(Path workDir, int port, int controllerPort) {
+public record BrokerConfig(Path workDir, int port, int controllerPort, Optional<BrokerSecurity> security) {
 
     /** Fixed so that a restart on the same data directory passes the format step (base64 of 16 bytes). */
     public static final String CLUSTER_ID = "dHdpbi1rYWZrYS1jbHVzdA";
+
+    /** A plaintext broker. */
+    public BrokerConfig(Path workDir, int port, int controllerPort) {
+        this(workDir, port, controllerPort, Optional.empty());
+    }
 
     public BrokerConfig {
         workDir = workDir.toAbsolutePath().normalize();
@@ -29,6 +40,15 @@ public record BrokerConfig(Path workDir, int port, int controllerPort) {
 
     public String bootstrap() {
         return "127.0.0.1:" + port;
+    }
+
+    /** Where admin work connects (the SSL listener on a secured broker) and the client settings it needs there. */
+    public String adminBootstrap() {
+        return security.map(BrokerSecurity::adminBootstrap).orElse(bootstrap());
+    }
+
+    public Map<String, String> adminClient() {
+        return security.map(s -> s.admin().kafka()).orElse(Map.of());
     }
 
     public Path serverProperties() {
@@ -63,6 +83,10 @@ public record BrokerConfig(Path workDir, int port, int controllerPort) {
     public void write() {
         try {
             Files.createDirectories(dataDir());
+            // owner-only: a secured broker's file holds its key store password
+            Files.deleteIfExists(serverProperties());
+            Files.createFile(serverProperties(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
             Files.writeString(serverProperties(), serverPropertiesText());
             Files.writeString(log4jConfig(), LOG4J2);
         } catch (IOException e) {
@@ -71,16 +95,19 @@ public record BrokerConfig(Path workDir, int port, int controllerPort) {
     }
 
     String serverPropertiesText() {
-        return String.join("\n",
-                "# written by twin (dev.twin.cli.stack.BrokerConfig): single-node KRaft broker on loopback",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+        List<String> listeners = security.map(s -> s.serverProperties(port, controllerPort)).orElse(List.of(
                 "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"));
+        List<String> lines = new ArrayList<>(List.of(
+                "# written by twin (dev.twin.cli.stack.BrokerConfig): single-node KRaft broker on loopback",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort));
+        lines.addAll(listeners);
+        lines.addAll(List.of(
                 "log.dirs=" + dataDir(),
                 // one node: every internal topic and every default must fit on a single replica
                 "default.replication.factor=1",
@@ -95,7 +122,8 @@ public record BrokerConfig(Path workDir, int port, int controllerPort) {
                 "num.partitions=1",
                 // a consumer group forms at once instead of waiting 3 s for more members
                 "group.initial.rebalance.delay.ms=0",
-                "") ;
+                ""));
+        return String.join("\n", lines);
     }
 
     private static final String LOG4J2 = String.join("\n",

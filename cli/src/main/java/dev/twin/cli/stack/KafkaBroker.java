@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.twin.cli.security.BrokerSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -54,11 +55,19 @@ public final class KafkaBroker implements AutoCloseable {
      * tail of its log.
      */
     public synchronized String start(Path workDir, int port, int controllerPort) {
+        return start(workDir, port, controllerPort, Optional.empty());
+    }
+
+    /**
+     * {@link #start(Path, int, int)} with TLS and SASL: clients use SASL_SSL (SCRAM-SHA-512) on {@code port}, admin
+     * work the mutual-TLS listener of {@code security} ({@link #config()} says how to reach each).
+     */
+    public synchronized String start(Path workDir, int port, int controllerPort, Optional<BrokerSecurity> security) {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("this Kafka broker already runs (pid " + process.pid() + ", "
                     + config.bootstrap() + ")");
         }
-        BrokerConfig cfg = new BrokerConfig(workDir, port, controllerPort);
+        BrokerConfig cfg = new BrokerConfig(workDir, port, controllerPort, security);
         Optional<ProcessHandle> running = runningBroker(cfg.workDir());
         if (running.isPresent()) {
             throw new IllegalStateException("a Kafka broker (pid " + running.get().pid() + ") already runs from "
@@ -66,6 +75,9 @@ public final class KafkaBroker implements AutoCloseable {
         }
         Ports.requireFree(port, "Kafka broker");
         Ports.requireFree(controllerPort, "Kafka controller");
+        if (security.isPresent()) {
+            Ports.requireFree(security.get().sslPort(), "Kafka SSL listener");
+        }
         cfg.write();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         format(cfg);
@@ -100,6 +112,12 @@ public final class KafkaBroker implements AutoCloseable {
     public synchronized String bootstrap() {
         requireStarted();
         return config.bootstrap();
+    }
+
+    /** The configuration of the running broker (addresses and client settings of its listeners). */
+    public synchronized BrokerConfig config() {
+        requireStarted();
+        return config;
     }
 
     /** The broker process id. */
@@ -203,7 +221,8 @@ public final class KafkaBroker implements AutoCloseable {
             ChildProcesses.sleep(100, "the Kafka broker");
         }
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrap());
+        props.putAll(cfg.adminClient());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.adminBootstrap());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);

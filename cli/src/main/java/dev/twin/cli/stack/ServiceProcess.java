@@ -1,5 +1,7 @@
 package dev.twin.cli.stack;
 
+import dev.twin.cli.security.ClientSecurity;
+import dev.twin.cli.security.StackSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,7 +34,8 @@ public final class ServiceProcess {
     /** A started service: its spec, pid and log. */
     public record Started(Spec spec, long pid, Path log, long logStart) {
         public String readyUrl() {
-            return "http://127.0.0.1:" + spec.port() + "/q/health/ready";
+            String scheme = StackSecurity.serverCa(spec.properties()).isPresent() ? "https" : "http";
+            return scheme + "://127.0.0.1:" + spec.port() + "/q/health/ready";
         }
     }
 
@@ -68,7 +71,10 @@ public final class ServiceProcess {
      * log's first error and tail when the process exits or the time is up.
      */
     public static void awaitReady(Started s, long deadlineNanos, Duration bound) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        // a service serving HTTPS only is probed over HTTPS, verified with the CA its own properties name
+        StackSecurity.serverCa(s.spec().properties()).ifPresent(ca -> hb.sslContext(ClientSecurity.sslContext(ca)));
+        HttpClient http = hb.build();
         HttpRequest req = HttpRequest.newBuilder(URI.create(s.readyUrl())).timeout(Duration.ofSeconds(5)).GET().build();
         String last = "no answer";
         while (true) {

@@ -1,5 +1,8 @@
 package dev.twin.cli.stack;
 
+import dev.twin.cli.security.ScramUsers;
+import dev.twin.cli.security.StackSecurity;
+import dev.twin.cli.security.TlsFiles;
 import dev.twin.core.bundle.Bundle;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole serving stack on loopback: a KRaft broker, the four topics, and executor-, merger- and router-service as
@@ -30,18 +34,25 @@ public final class Stack {
     }
 
     /**
-     * How to run the stack: the number of executor processes (the merger spreads clusters over them) and extra
-     * {@code -D} settings per service (e.g. {@code twin.router.grouping.strategy}), over the services' defaults.
+     * How to run the stack: the number of router, merger and executor processes (routers share twin.requests and
+     * mergers twin.routed through their consumer groups; mergers learn the executors from their heartbeats) and
+     * extra {@code -D} settings per service (e.g. {@code twin.router.grouping.strategy}), over the services' defaults.
      */
-    public record Options(int executors, Map<String, String> router, Map<String, String> merger,
-                          Map<String, String> executor) {
+    public record Options(int routers, int mergers, int executors, Map<String, String> router,
+                          Map<String, String> merger, Map<String, String> executor, Optional<StackSecurity> security) {
         public Options {
-            if (executors < 1) {
-                throw new IllegalArgumentException("the stack needs at least one executor, got " + executors);
+            if (routers < 1 || mergers < 1 || executors < 1) {
+                throw new IllegalArgumentException("the stack needs at least one router, merger and executor, got "
+                        + routers + ", " + mergers + " and " + executors);
             }
             router = Map.copyOf(router);
             merger = Map.copyOf(merger);
             executor = Map.copyOf(executor);
+        }
+
+        public Options(int executors, Map<String, String> router, Map<String, String> merger,
+                       Map<String, String> executor) {
+            this(1, 1, executors, router, merger, executor, Optional.empty());
         }
 
         public static Options defaults() {
@@ -49,19 +60,29 @@ public final class Stack {
         }
 
         public Options withExecutors(int n) {
-            return new Options(n, router, merger, executor);
+            return new Options(routers, mergers, n, router, merger, executor, security);
+        }
+
+        /** Router, merger and executor counts. */
+        public Options withInstances(int routers, int mergers, int executors) {
+            return new Options(routers, mergers, executors, router, merger, executor, security);
+        }
+
+        /** TLS and SASL everywhere (see StackSecurity). */
+        public Options withSecurity(StackSecurity s) {
+            return new Options(routers, mergers, executors, router, merger, executor, Optional.of(s));
         }
 
         public Options withRouter(String key, String value) {
             Map<String, String> m = new LinkedHashMap<>(router);
             m.put(key, value);
-            return new Options(executors, m, merger, executor);
+            return new Options(routers, mergers, executors, m, merger, executor, security);
         }
 
         public Options withMerger(String key, String value) {
             Map<String, String> m = new LinkedHashMap<>(merger);
             m.put(key, value);
-            return new Options(executors, router, m, executor);
+            return new Options(routers, mergers, executors, router, m, executor, security);
         }
 
         /** One setting for every service (router, merger and each executor). */
@@ -72,7 +93,7 @@ public final class Stack {
             r.put(key, value);
             m.put(key, value);
             e.put(key, value);
-            return new Options(executors, r, m, e);
+            return new Options(routers, mergers, executors, r, m, e, security);
         }
 
         /** OpenTelemetry tracing on in every service, spans exported over OTLP/gRPC to {@code otlpEndpoint}. */
@@ -84,7 +105,12 @@ public final class Stack {
 
     /** The name of the i-th executor (0-based): executor-service, executor-service-2, ... */
     public static String executorName(int i) {
-        return i == 0 ? EXECUTOR : EXECUTOR + "-" + (i + 1);
+        return instanceName(EXECUTOR, i);
+    }
+
+    /** The name of the i-th instance (0-based) of a service: merger-service, merger-service-2, ... */
+    public static String instanceName(String service, int i) {
+        return i == 0 ? service : service + "-" + (i + 1);
     }
 
     /** The broker's directory inside a stack's working directory. */
@@ -120,40 +146,63 @@ public final class Stack {
             throw new UncheckedIOException("cannot create working directory " + work + ": " + e.getMessage(), e);
         }
         int execs = options.executors();
-        int[] ports = Ports.free(4 + execs); // broker, controller, merger, router, executors
+        Optional<StackSecurity> sec = options.security();
+        int n = options.routers() + options.mergers() + execs;
+        // broker, controller, then one per service instance (, the broker's SSL listener)
+        int[] ports = Ports.free(2 + n + (sec.isPresent() ? 1 : 0));
+        int k = 2;
         KafkaBroker broker = new KafkaBroker();
         List<ServiceProcess.Started> started = new ArrayList<>();
         try {
-            log.println("starting Kafka broker (KRaft) on 127.0.0.1:" + ports[0] + " ...");
-            String bootstrap = broker.start(brokerDir(work), ports[0], ports[1]);
-            Topics.create(bootstrap, Topics.DEFAULTS, PARTITIONS);
-            log.println("topics " + String.join(", ", Topics.DEFAULTS) + " ready on " + bootstrap);
+            log.println("starting Kafka broker (KRaft) on 127.0.0.1:" + ports[0] + (sec.isPresent()
+                    ? " (SASL_SSL, SCRAM-SHA-512; SSL with client certificates on " + ports[2 + n] + ")" : "")
+                    + " ...");
+            String bootstrap = broker.start(brokerDir(work), ports[0], ports[1],
+                    sec.map(s -> s.broker(ports[2 + n])));
+            BrokerConfig brokerConfig = broker.config();
+            SecuredServices secured = new SecuredServices(sec, work);
+            if (sec.isPresent()) {
+                ScramUsers.upsert(brokerConfig.adminBootstrap(), brokerConfig.adminClient(), TlsFiles.KAFKA_USER,
+                        sec.get().files().kafkaPassword());
+            }
+            int partitions = Math.max(PARTITIONS, Math.max(options.routers(), options.mergers()));
+            Topics.create(brokerConfig.adminBootstrap(), brokerConfig.adminClient(), Topics.DEFAULTS, partitions);
+            Topics.createCompacted(brokerConfig.adminBootstrap(), brokerConfig.adminClient(), Topics.EXECUTORS);
+            log.println("topics " + String.join(", ", Topics.DEFAULTS) + " (" + partitions + " partitions) and "
+                    + Topics.EXECUTORS + " (compacted) ready on " + bootstrap);
 
-            List<String> executorAddresses = new ArrayList<>();
             for (int i = 0; i < execs; i++) {
-                int port = ports[4 + i];
-                executorAddresses.add("127.0.0.1:" + port);
-                started.add(ServiceProcess.start(new ServiceProcess.Spec(executorName(i), executorJar, port, "768m",
-                        merged(merged(sharedMachine("twin.executor.threads", "TWIN_EXECUTOR_THREADS"),
-                                props("twin.executor.bundle", bundle.toString())), options.executor())), work));
+                int port = ports[k++];
+                started.add(ServiceProcess.start(executorSpec(executorName(i), executorJar, port, bundle, bootstrap,
+                        merged(secured.executor(executorName(i), port), options.executor())), work));
             }
-            started.add(ServiceProcess.start(new ServiceProcess.Spec(MERGER, mergerJar, ports[2], "1g", merged(props(
-                    "twin.merger.bundle", bundle.toString(), "twin.merger.executors",
-                    String.join(",", executorAddresses), "kafka.bootstrap.servers", bootstrap), options.merger())),
-                    work));
-            // the router's dashboard reads the merger's and every executor's metrics
+            // the router's dashboard reads every merger's and executor's metrics (executors are HTTPS-only when
+            // secured; the mergers keep their plain HTTP port)
             List<String> scrape = new ArrayList<>();
-            scrape.add(MERGER + "=" + metricsUrl(ports[2]));
             for (int i = 0; i < execs; i++) {
-                scrape.add(executorName(i) + "=" + metricsUrl(ports[4 + i]));
+                scrape.add(executorName(i) + "=" + metricsUrl(sec.isPresent(), ports[2 + i]));
             }
-            started.add(ServiceProcess.start(new ServiceProcess.Spec(ROUTER, routerJar, ports[3], "768m", merged(merged(
-                    sharedMachine("twin.router.onnx-threads", "TWIN_ROUTER_ONNX_THREADS"), props(
-                    "twin.router.bundle", bundle.toString(), "twin.router.model-name", MODEL,
-                    "kafka.bootstrap.servers", bootstrap, "twin.router.dashboard.scrape", String.join(",", scrape))),
-                    options.router())), work));
-            StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + ports[3],
-                    "http://127.0.0.1:" + ports[3], MODEL);
+            // mergers learn the executors from their heartbeats (and so learn executors added later)
+            for (int i = 0; i < options.mergers(); i++) {
+                int port = ports[k++];
+                scrape.add(instanceName(MERGER, i) + "=" + metricsUrl(false, port));
+                started.add(ServiceProcess.start(new ServiceProcess.Spec(instanceName(MERGER, i), mergerJar,
+                        port, "1g", merged(merged(props("twin.merger.bundle", bundle.toString(),
+                        "twin.merger.discovery.mode", "kafka", "kafka.bootstrap.servers", bootstrap),
+                        secured.merger()), options.merger())), work));
+            }
+            int routerPort = ports[k];
+            for (int i = 0; i < options.routers(); i++) {
+                int port = ports[k++];
+                started.add(ServiceProcess.start(new ServiceProcess.Spec(instanceName(ROUTER, i), routerJar,
+                        port, "768m", merged(merged(merged(
+                        sharedMachine("twin.router.onnx-threads", "TWIN_ROUTER_ONNX_THREADS"), props(
+                        "twin.router.bundle", bundle.toString(), "twin.router.model-name", MODEL,
+                        "kafka.bootstrap.servers", bootstrap, "twin.router.dashboard.scrape",
+                        String.join(",", scrape))), secured.router(port)), options.router())), work));
+            }
+            StackEndpoints endpoints = new StackEndpoints(bootstrap, "127.0.0.1:" + routerPort, // the first router
+                    (sec.isPresent() ? "https" : "http") + "://127.0.0.1:" + routerPort, MODEL);
             List<StackRecord.Service> services = started.stream().map(s -> new StackRecord.Service(s.spec().name(),
                     s.pid(), s.spec().port(), s.spec().jar(), s.spec().heap(), s.spec().properties())).toList();
             // recorded before waiting, so that twin down can stop them even if this CLI is killed while it waits
@@ -185,9 +234,11 @@ public final class Stack {
         StackRecord record = StackRecord.read(work);
         List<String> stopped = new ArrayList<>();
         if (record != null) {
-            List<StackRecord.Service> services = record.services();
-            for (int i = services.size() - 1; i >= 0; i--) { // router first: no new work reaches the others
-                StackRecord.Service s = services.get(i);
+            List<StackRecord.Service> services = new ArrayList<>(record.services());
+            java.util.Collections.reverse(services);
+            // routers first (no new work reaches the others), then mergers, then executors
+            services.sort(java.util.Comparator.comparingInt(s -> roleRank(s.name())));
+            for (StackRecord.Service s : services) {
                 if (ServiceProcess.stop(s.pid(), s.jar())) {
                     stopped.add(s.name() + " (pid " + s.pid() + ", port " + s.port() + ")");
                 }
@@ -227,6 +278,96 @@ public final class Stack {
         return updated;
     }
 
+    /**
+     * An executor on {@code port}: it announces itself as 127.0.0.1:port on the executors topic once its bundle is
+     * loaded, and with a tombstone when it stops.
+     */
+    private static ServiceProcess.Spec executorSpec(String name, Path jar, int port, Path bundle, String bootstrap,
+                                                    Map<String, String> overrides) {
+        return new ServiceProcess.Spec(name, jar, port, "768m", merged(merged(merged(
+                sharedMachine("twin.executor.threads", "TWIN_EXECUTOR_THREADS"),
+                props("twin.executor.bundle", bundle.toString())), props("twin.executor.heartbeat.enabled", "true",
+                "twin.executor.heartbeat.address", "127.0.0.1:" + port, "kafka.bootstrap.servers", bootstrap)),
+                overrides));
+    }
+
+    private static int roleRank(String name) {
+        return name.startsWith(ROUTER) ? 0 : name.startsWith(MERGER) ? 1 : 2;
+    }
+
+    /** The service names instances are made of, for {@link #add}. */
+    public static final List<String> SERVICES = List.of(ROUTER, MERGER, EXECUTOR);
+
+    /**
+     * Starts one more instance of {@code service} (router-service, merger-service or executor-service) in the stack
+     * recorded in {@code workDir}, with the first instance's jar and settings on a free port; returns once it is ready,
+     * with the record updated. Routers and mergers join their consumer groups (Kafka moves partitions to them);
+     * an executor joins the mergers' rings through its heartbeats.
+     */
+    public static StackRecord add(Path workDir, String service, PrintStream log) {
+        if (!SERVICES.contains(service)) {
+            throw new IllegalArgumentException("no service '" + service + "': one of " + SERVICES);
+        }
+        Path work = workDir.toAbsolutePath().normalize();
+        StackRecord record = requireRecord(work, "add " + service);
+        StackRecord.Service first = record.service(service);
+        if (first.heap().isEmpty()) {
+            throw new IllegalStateException(service + " was recorded without its settings (an older twin up); "
+                    + "restart the whole stack instead");
+        }
+        int i = 1;
+        while (record.has(instanceName(service, i))) {
+            i++;
+        }
+        String name = instanceName(service, i);
+        int port = Ports.free(1)[0];
+        Map<String, String> props = new LinkedHashMap<>(first.properties());
+        if (props.containsKey("twin.executor.heartbeat.address")) {
+            props.put("twin.executor.heartbeat.address", "127.0.0.1:" + port);
+        }
+        if (props.containsKey("quarkus.http.ssl-port")) { // a secured (TLS-only) instance
+            props.put("quarkus.http.ssl-port", String.valueOf(port));
+        }
+        ServiceProcess.Spec spec = new ServiceProcess.Spec(name, first.jar(), port, first.heap(), props);
+        ServiceProcess.Started started = ServiceProcess.start(spec, work);
+        StackRecord updated = record.with(new StackRecord.Service(name, started.pid(), port, spec.jar(), spec.heap(),
+                spec.properties()));
+        updated.write(work);
+        log.println("started " + name + " (pid " + started.pid() + ", port " + port + ")");
+        ServiceProcess.awaitReady(started, System.nanoTime() + SERVICES_TIMEOUT.toNanos(), SERVICES_TIMEOUT);
+        log.println(name + " ready");
+        return updated;
+    }
+
+    /**
+     * Stops one instance ({@code name}, e.g. executor-service-2) gracefully (SIGTERM: in-flight work finishes, an
+     * executor leaves with a tombstone, a merger leaves its group) and drops it from the record. The first instance
+     * of each service stays: it names the stack's endpoints and the settings of later instances.
+     */
+    public static StackRecord remove(Path workDir, String name, PrintStream log) {
+        Path work = workDir.toAbsolutePath().normalize();
+        StackRecord record = requireRecord(work, "remove " + name);
+        StackRecord.Service s = record.service(name);
+        if (SERVICES.contains(name)) {
+            throw new IllegalArgumentException(name + " is the first instance of its service; remove a later one ("
+                    + name + "-2, ...)");
+        }
+        log.println("stopping " + name + " (pid " + s.pid() + ")");
+        ServiceProcess.stop(s.pid(), s.jar());
+        StackRecord updated = record.without(name);
+        updated.write(work);
+        log.println(name + " stopped");
+        return updated;
+    }
+
+    private static StackRecord requireRecord(Path work, String what) {
+        StackRecord record = StackRecord.read(work);
+        if (record == null) {
+            throw new IllegalStateException("no stack recorded in " + work + ": cannot " + what);
+        }
+        return record;
+    }
+
     private static void requireNotRunning(Path work) {
         StackRecord record = StackRecord.read(work);
         if (record == null) {
@@ -241,9 +382,9 @@ public final class Stack {
         StackRecord.delete(work); // stale: everything it names is gone
     }
 
-    /** A service's Prometheus endpoint on loopback. */
-    private static String metricsUrl(int port) {
-        return "http://127.0.0.1:" + port + "/q/metrics";
+    /** A service's Prometheus endpoint on loopback ({@code https} when its port is TLS-only). */
+    private static String metricsUrl(boolean tls, int port) {
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port + "/q/metrics";
     }
 
     private static Map<String, String> merged(Map<String, String> base, Map<String, String> overrides) {

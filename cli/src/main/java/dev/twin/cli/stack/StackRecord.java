@@ -49,6 +49,34 @@ public record StackRecord(StackEndpoints endpoints, Path bundle, Path brokerDir,
         services = List.copyOf(services);
     }
 
+    /** This record with one more service (an instance added at run time). */
+    public StackRecord with(Service added) {
+        if (has(added.name())) {
+            throw new IllegalArgumentException("service '" + added.name() + "' is already in the stack record");
+        }
+        List<Service> all = new ArrayList<>(services);
+        all.add(added);
+        return new StackRecord(endpoints, bundle, brokerDir, brokerPid, all);
+    }
+
+    /** This record without the service {@code name} (an instance removed at run time). */
+    public StackRecord without(String name) {
+        service(name);
+        return new StackRecord(endpoints, bundle, brokerDir, brokerPid, services.stream()
+                .filter(s -> !s.name().equals(name)).toList());
+    }
+
+    /** Whether a service named {@code name} is recorded. */
+    public boolean has(String name) {
+        return services.stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    /** The recorded instances of {@code service} (its first instance and those named service-2, service-3, ...). */
+    public List<Service> instances(String service) {
+        return services.stream().filter(s -> s.name().equals(service) || s.name().matches(
+                java.util.regex.Pattern.quote(service) + "-\\d+")).toList();
+    }
+
     /** The recorded service named {@code name}, or a clear error. */
     public Service service(String name) {
         return services.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() ->

@@ -24,6 +24,8 @@ public final class Topics {
     public static final String DLQ = "twin.dlq";
     /** The four default topics in data-flow order. */
     public static final List<String> DEFAULTS = List.of(REQUESTS, ROUTED, RESULTS, DLQ);
+    /** Executor heartbeats (key = address, value = bundle version, null = left): compacted, one partition. */
+    public static final String EXECUTORS = "twin.executors";
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -35,6 +37,11 @@ public final class Topics {
      * topics that already exist are left as they are. Returns the names this call created.
      */
     public static Set<String> create(String bootstrap, List<String> names, int partitions) {
+        return create(bootstrap, Map.of(), names, partitions);
+    }
+
+    /** {@link #create(String, List, int)} with extra admin client settings (TLS, SASL: see security.ClientSecurity). */
+    public static Set<String> create(String bootstrap, Map<String, String> client, List<String> names, int partitions) {
         if (partitions < 1) {
             throw new IllegalArgumentException("topic partitions must be >= 1, got " + partitions);
         }
@@ -48,7 +55,27 @@ public final class Topics {
             }
             topics.add(new NewTopic(name, partitions, (short) 1));
         }
+        return create(bootstrap, client, topics);
+    }
+
+    /**
+     * Creates the compacted topic {@code name} (one partition, the latest record per key kept; small segments so
+     * compaction runs often) unless it exists. Returns whether this call created it.
+     */
+    public static boolean createCompacted(String bootstrap, String name) {
+        return createCompacted(bootstrap, Map.of(), name);
+    }
+
+    /** {@link #createCompacted(String, String)} with extra admin client settings (TLS, SASL). */
+    public static boolean createCompacted(String bootstrap, Map<String, String> client, String name) {
+        NewTopic t = new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact",
+                "segment.ms", "60000", "min.cleanable.dirty.ratio", "0.1", "delete.retention.ms", "60000"));
+        return create(bootstrap, client, List.of(t)).contains(name);
+    }
+
+    private static Set<String> create(String bootstrap, Map<String, String> client, List<NewTopic> topics) {
         Properties props = new Properties();
+        props.putAll(client);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

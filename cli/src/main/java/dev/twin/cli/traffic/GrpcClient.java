@@ -6,19 +6,26 @@ import com.google.common.util.concurrent.MoreExecutors;
 import dev.twin.proto.inference.GRPCInferenceServiceGrpc;
 import dev.twin.proto.inference.ModelInferRequest;
 import dev.twin.proto.inference.ModelInferResponse;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** An OIP gRPC client (grpc-java over Netty, plaintext) of the router: asynchronous ModelInfer calls. */
+/** An OIP gRPC client (grpc-java over Netty, plaintext or TLS) of the router: asynchronous ModelInfer calls. */
 public final class GrpcClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub;
 
     /** {@code target} is host:port of the router's gRPC endpoint. */
     public GrpcClient(String target) {
-        channel = NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(16 << 20).build();
+        this(target, InsecureChannelCredentials.create());
+    }
+
+    /** Over {@code credentials}: TLS verifying the router (see security.ClientSecurity#grpc) or plaintext. */
+    public GrpcClient(String target, ChannelCredentials credentials) {
+        channel = NettyChannelBuilder.forTarget(target, credentials).maxInboundMessageSize(16 << 20).build();
         stub = GRPCInferenceServiceGrpc.newFutureStub(channel);
     }
 

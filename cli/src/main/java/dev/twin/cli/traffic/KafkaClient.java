@@ -39,10 +39,16 @@ public final class KafkaClient implements AutoCloseable {
     public static final Topics DEFAULT_TOPICS = new Topics("twin.requests", "twin.results", "twin.dlq");
 
     public KafkaClient(String bootstrap, Topics topics) {
+        this(bootstrap, topics, Map.of());
+    }
+
+    /** With extra client settings for both producer and consumer (TLS, SASL: see security.ClientSecurity#kafka). */
+    public KafkaClient(String bootstrap, Topics topics, Map<String, String> security) {
         this.requests = topics.requests();
         this.results = topics.results();
         this.dlq = topics.dlq();
         Properties p = new Properties();
+        p.putAll(security);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
@@ -50,6 +56,7 @@ public final class KafkaClient implements AutoCloseable {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producer = new KafkaProducer<>(p);
         Properties c = new Properties();
+        c.putAll(security);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

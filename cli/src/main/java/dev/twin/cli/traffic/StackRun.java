@@ -1,5 +1,7 @@
 package dev.twin.cli.traffic;
 
+import dev.twin.cli.security.ClientSecurity;
+import dev.twin.cli.security.StackSecurity;
 import dev.twin.cli.stack.Stack;
 import dev.twin.cli.stack.StackEndpoints;
 import dev.twin.cli.stack.StackRecord;
@@ -47,17 +49,18 @@ public final class StackRun {
         StackRecord record = Stack.up(bundle, workDir, options, log);
         log.println(label + ": live dashboard at " + record.endpoints().dashboard());
         boolean failed = true;
+        ClientSecurity security = options.security().map(StackSecurity::client).orElse(ClientSecurity.NONE);
         try {
             StackEndpoints e = record.endpoints();
             int mergerPort = record.service("merger-service").port();
             if (!warmup.isEmpty()) {
                 log.println(label + ": warm-up with " + warmup.size() + " requests (not measured)");
-                TrafficRun.run(warmup, e.bootstrap(), e.grpc(), e.model(), settings, log);
+                TrafficRun.run(warmup, e.bootstrap(), e.grpc(), e.model(), settings, security, log);
             }
             hooks.beforeMeasured().accept(record);
             MergerStats before = MergerStats.read(mergerPort);
             log.println(label + ": streaming " + traffic.size() + " requests, half through Kafka and half through gRPC");
-            TrafficResult result = TrafficRun.run(traffic, e.bootstrap(), e.grpc(), e.model(), settings, log);
+            TrafficResult result = TrafficRun.run(traffic, e.bootstrap(), e.grpc(), e.model(), settings, security, log);
             MergerStats cache = MergerStats.read(mergerPort).minus(before);
             TrafficReport report = TrafficReport.of(label, result, expert, cache);
             hooks.afterMeasured().accept(record, report);

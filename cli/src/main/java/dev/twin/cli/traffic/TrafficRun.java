@@ -1,5 +1,6 @@
 package dev.twin.cli.traffic;
 
+import dev.twin.cli.security.ClientSecurity;
 import dev.twin.core.runtime.Progress;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -51,13 +52,19 @@ public final class TrafficRun {
 
     public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                     Settings s, PrintStream log) {
-        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, n -> { }, log);
+        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, n -> { }, ClientSecurity.NONE, log);
+    }
+
+    /** As above against a secured stack (Kafka SASL_SSL, gRPC over TLS: {@code security}). */
+    public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
+                                    Settings s, ClientSecurity security, PrintStream log) {
+        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, n -> { }, security, log);
     }
 
     /** As above with an arrival schedule (open loop: requests due at a fixed rate, latency from the due time). */
     public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                     Settings s, ArrivalSchedule arrivals, PrintStream log) {
-        return run(plan, bootstrap, grpcTarget, model, s, arrivals, n -> { }, log);
+        return run(plan, bootstrap, grpcTarget, model, s, arrivals, n -> { }, ClientSecurity.NONE, log);
     }
 
     /**
@@ -66,11 +73,13 @@ public final class TrafficRun {
      */
     public static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                     Settings s, java.util.function.IntConsumer onAnswered, PrintStream log) {
-        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, onAnswered, log);
+        return run(plan, bootstrap, grpcTarget, model, s, ArrivalSchedule.CLOSED_LOOP, onAnswered, ClientSecurity.NONE,
+                log);
     }
 
     private static TrafficResult run(List<TrafficItem> plan, String bootstrap, String grpcTarget, String model,
                                      Settings s, ArrivalSchedule arrivals, java.util.function.IntConsumer onAnswered,
+                                     ClientSecurity security,
                                      PrintStream log) {
         Map<String, TrafficItem> byId = new ConcurrentHashMap<>();
         for (TrafficItem i : plan) {
@@ -116,8 +125,8 @@ public final class TrafficRun {
 
         long start;
         long end;
-        try (KafkaClient kafka = new KafkaClient(bootstrap, KafkaClient.DEFAULT_TOPICS);
-             GrpcClient grpc = new GrpcClient(grpcTarget)) {
+        try (KafkaClient kafka = new KafkaClient(bootstrap, KafkaClient.DEFAULT_TOPICS, security.kafka());
+             GrpcClient grpc = new GrpcClient(grpcTarget, security.grpc())) {
             kafka.listen(a -> {
                 if (byId.containsKey(a.id())) {
                     resultCopies.merge(a.id(), 1, Integer::sum);

@@ -32,6 +32,46 @@ class StackCommandsTest {
     }
 
     @Test
+    void instancesAreAddedAndRemovedInTheRecordByName() {
+        Path jar = Path.of("/r/executor-service/target/quarkus-app/quarkus-run.jar");
+        StackRecord r = new StackRecord(new StackEndpoints("127.0.0.1:1", "127.0.0.1:2", "http://127.0.0.1:2", "twin"),
+                Path.of("/b"), Path.of("/w/kafka"), 42, List.of(new StackRecord.Service("executor-service", 7, 3, jar),
+                new StackRecord.Service("merger-service", 8, 4, jar)));
+        StackRecord grown = r.with(new StackRecord.Service(Stack.executorName(1), 9, 5, jar))
+                .with(new StackRecord.Service(Stack.instanceName("executor-service", 2), 10, 6, jar));
+        assertEquals(List.of("executor-service", "executor-service-2", "executor-service-3"),
+                grown.instances("executor-service").stream().map(StackRecord.Service::name).toList());
+        assertEquals(List.of("merger-service"),
+                grown.instances("merger-service").stream().map(StackRecord.Service::name).toList());
+        StackRecord shrunk = grown.without("executor-service-2");
+        assertEquals(List.of("executor-service", "executor-service-3"),
+                shrunk.instances("executor-service").stream().map(StackRecord.Service::name).toList());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> shrunk.without("executor-service-2"))
+                .getMessage().contains("no service 'executor-service-2'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> shrunk.with(
+                new StackRecord.Service("merger-service", 1, 1, jar))).getMessage().contains("already in the stack"));
+    }
+
+    @Test
+    void addAndRemoveNeedARecordedStackAndRemoveKeepsTheFirstInstance() {
+        assertTrue(assertThrows(IllegalStateException.class, () -> Stack.add(tmp, "executor-service", System.out))
+                .getMessage().contains("no stack recorded in"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Stack.add(tmp, "gateway", System.out))
+                .getMessage().contains("no service 'gateway'"));
+        new StackRecord(new StackEndpoints("127.0.0.1:1", "127.0.0.1:2", "http://127.0.0.1:2", "twin"), Path.of("/b"),
+                Path.of("/w/kafka"), 42, List.of(new StackRecord.Service("executor-service", 7, 3,
+                Path.of("/r/x.jar")))).write(tmp);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Stack.remove(tmp, "executor-service",
+                System.out)).getMessage().contains("is the first instance of its service"));
+    }
+
+    @Test
+    void upRefusesInstanceCountsBelowOne() {
+        String err = run(2, "up", "--executors", "0", "--workdir", tmp.resolve("w").toString());
+        assertTrue(err.contains("--routers, --mergers and --executors must be at least 1, got 1, 1 and 0"), err);
+    }
+
+    @Test
     void missingServiceJarNamesTheBuildCommand() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ServiceJar.of(tmp, "router-service"));
         assertTrue(e.getMessage().contains("router-service is not built"), e.getMessage());

@@ -421,7 +421,11 @@ public final class CrossCheck {
         }
     }
 
-    /** The merger's executor list names the StatefulSet's pods through its headless Service on the executor port. */
+    /**
+     * How the merger finds executors: with discovery mode dns, the name is a headless Service here selecting a
+     * StatefulSet's pods on the port the executors listen on; with static, the list names the StatefulSet's pods
+     * through its headless Service on the executor port.
+     */
     private void executors(Map<String, Map<String, String>> envByWorkload) {
         for (Workload w : stack.workloads()) {
             for (Container c : w.template().getSpec().getContainers()) {
@@ -429,7 +433,19 @@ public final class CrossCheck {
                 if (svc == null || !svc.keys().contains("twin.merger.executors")) {
                     continue;
                 }
+                String mode = svc.value("twin.merger.discovery.mode", envByWorkload.get(w.name()));
+                if ("dns".equalsIgnoreCase(mode)) {
+                    dnsDiscovery(w, svc, envByWorkload.get(w.name()));
+                    continue;
+                }
+                if (!"static".equalsIgnoreCase(mode)) {
+                    continue; // kafka: heartbeats carry the addresses; the topic is checked with the others
+                }
                 String list = svc.value("twin.merger.executors", envByWorkload.get(w.name()));
+                if (list == null) {
+                    problems.add(w.name() + ": discovery mode static without twin.merger.executors");
+                    continue;
+                }
                 for (String address : list.split(",")) {
                     if (!executorAddress(address.trim())) {
                         problems.add(w.name() + ": executor " + address.trim() + " is not <statefulset>-<ordinal>.<headless"
@@ -437,6 +453,24 @@ public final class CrossCheck {
                     }
                 }
             }
+        }
+    }
+
+    private void dnsDiscovery(Workload w, ServiceConfig svc, Map<String, String> env) {
+        String name = svc.value("twin.merger.discovery.dns-name", env);
+        String port = svc.value("twin.merger.discovery.dns-port", env);
+        Optional<Service> headless = stack.named(Service.class, name);
+        if (headless.isEmpty() || !"None".equals(headless.get().getSpec().getClusterIP())) {
+            problems.add(w.name() + ": discovery dns-name " + name + " is not a headless Service here");
+            return;
+        }
+        Optional<Workload> target = selected(headless.get().getSpec().getSelector());
+        boolean ok = target.isPresent() && target.get().kind().equals("StatefulSet") && target.get().template()
+                .getSpec().getContainers().stream().flatMap(c -> c.getPorts().stream())
+                .anyMatch(p -> String.valueOf(p.getContainerPort()).equals(port));
+        if (!ok) {
+            problems.add(w.name() + ": discovery dns-name " + name + " does not select a StatefulSet's pods with "
+                    + "container port " + port + " (twin.merger.discovery.dns-port)");
         }
     }
 

@@ -42,12 +42,17 @@ class CrossCheckTest {
     }
 
     @Test
-    void topicsAreTheServicesFourWithThePlannedPartitions() {
+    void topicsAreTheServicesFiveWithThePlannedPartitions() {
         Map<String, Integer> partitions = new TreeMap<>();
         for (KafkaTopic t : render("base").topics()) {
             partitions.put(t.getMetadata().getName(), t.getSpec().getPartitions());
         }
-        assertEquals(Map.of("twin.dlq", 1, "twin.requests", 8, "twin.results", 8, "twin.routed", 8), partitions);
+        assertEquals(Map.of("twin.dlq", 1, "twin.requests", 8, "twin.results", 8, "twin.routed", 8,
+                "twin.executors", 1), partitions);
+        KafkaTopic heartbeats = render("base").topics().stream()
+                .filter(t -> t.getMetadata().getName().equals("twin.executors")).findFirst().orElseThrow();
+        assertEquals("compact", String.valueOf(heartbeats.getSpec().getConfig().get("cleanup.policy")),
+                "executor heartbeats keep the latest record per executor");
     }
 
     @Test

@@ -45,7 +45,7 @@ class ManifestModelTest {
     @ValueSource(strings = {"base", "overlays/cpu", "overlays/gpu"})
     void everyRenderingBindsAndNamesItsNamespace(String dir) {
         List<ObjectNode> objects = Kustomize.render(Repo.k8s().resolve(dir));
-        assertEquals(30, objects.size(), "objects in " + dir);
+        assertEquals(31, objects.size(), "objects in " + dir);
         assertEquals(List.of(), Stack.of(objects).problems());
         objects.forEach(o -> assertEquals("twin", o.path("metadata").path("namespace").asString(), TypedModel.key(o)));
     }

@@ -41,7 +41,9 @@ class MutationTest {
             deploy/k8s/base/merger.yaml | maxReplicaCount: 4 | maxReplicaCount: 12 | maxReplicaCount 12 exceeds the 8 partitions of twin.routed
             deploy/k8s/base/router.yaml | lagThreshold | lagTreshold | unknown field 'lagTreshold'
             deploy/k8s/base/merger.yaml | sasl: scram_sha512 | sasl: scram_sha256 | sasl/tls do not match listener scram
-            deploy/k8s/base/merger.yaml | twin-executor-1.twin-executor:9100 | twin-executor-2.twin-executor:9100 | executor twin-executor-2.twin-executor:9100 is not
+            deploy/k8s/base/merger.yaml | DNS_NAME: twin-executor | DNS_NAME: twin-executors | discovery dns-name twin-executors is not a headless Service here
+            deploy/k8s/base/merger.yaml | DNS_PORT: "9100" | DNS_PORT: "9101" | does not select a StatefulSet's pods with container port 9101
+            deploy/k8s/base/topics.yaml | name: twin.executors | name: twin.executor | twin.merger.topics.executors = twin.executors has no KafkaTopic
             deploy/k8s/base/executor.yaml | path: /q/metrics | path: /metrics | path /metrics is not /q/metrics
             deploy/k8s/base/kafka.yaml | authentication: {type: scram-sha-512} | authentification: {type: scram-sha-512} | unknown field(s) [authentification]
             deploy/k8s/base/kafka-user.yaml | operations: [Read, Describe] | operations: [Describe] | no KafkaUser ACL lets channel incoming.requests join group twin-router

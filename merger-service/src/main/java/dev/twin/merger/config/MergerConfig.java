@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Settings of the merger ({@code twin.merger.*}, each overridable by environment, e.g. TWIN_MERGER_BUNDLE). */
@@ -47,8 +48,11 @@ public interface MergerConfig {
     @WithDefault("4194304")
     int executorMaxMessageBytes();
 
-    /** Executor gRPC addresses, host:port. */
-    List<String> executors();
+    /**
+     * Executor gRPC addresses, host:port: the executor set when twin.merger.discovery.mode is static (the default);
+     * ignored by the other modes, which learn the set at run time.
+     */
+    Optional<List<String>> executors();
 
     /** Virtual nodes per executor on the consistent-hash ring. */
     @WithDefault("64")
@@ -83,5 +87,9 @@ public interface MergerConfig {
 
         @WithDefault("twin.dlq")
         String dlq();
+
+        /** Executor heartbeats (compacted), read when twin.merger.discovery.mode is kafka. */
+        @WithDefault("twin.executors")
+        String executors();
     }
 }

@@ -8,8 +8,10 @@ import dev.twin.proto.executor.ExecuteRequest;
 import dev.twin.proto.executor.ExecutorGrpc;
 import dev.twin.proto.executor.InstallReply;
 import dev.twin.proto.executor.WeightChunk;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -36,15 +38,19 @@ public final class ExecutorClient implements AutoCloseable {
     private final LongConsumer installNanos;
 
     public ExecutorClient(String address, long timeoutSeconds) {
-        this(address, timeoutSeconds, nanos -> { });
+        this(address, timeoutSeconds, InsecureChannelCredentials.create(), nanos -> { });
     }
 
-    /** {@code installNanos} is told the time of every successful install (for metrics). */
-    public ExecutorClient(String address, long timeoutSeconds, LongConsumer installNanos) {
+    /**
+     * A client over {@code credentials} (plaintext or TLS, see security.ExecutorCredentials); {@code installNanos} is
+     * told the time of every successful install (for metrics).
+     */
+    public ExecutorClient(String address, long timeoutSeconds, ChannelCredentials credentials,
+                          LongConsumer installNanos) {
         this.installNanos = installNanos;
         this.address = address;
         this.timeoutSeconds = timeoutSeconds;
-        this.channel = ManagedChannelBuilder.forTarget(address).usePlaintext()
+        this.channel = Grpc.newChannelBuilder(address, credentials)
                 .maxInboundMessageSize(64 << 20).intercept(new TraceContextInterceptor()).build();
     }
 
@@ -162,6 +168,11 @@ public final class ExecutorClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
         }
+    }
+
+    /** Graceful: calls already running finish, new ones fail with UNAVAILABLE (the executor left the set). */
+    public void shutdown() {
+        channel.shutdown();
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
@@ -310,9 +311,10 @@ public class RoutedConsumer {
         }
     }
 
-    // graceful shutdown: no new poll is taken; the polls in flight finish (results written and acked) before the
-    // executors go, so the connector's final commit covers exactly the answered records (a restart redoes nothing)
-    void onStop(@Observes ShutdownEvent event) {
+    // graceful shutdown, first of the shutdown observers: no new poll is taken; the polls in flight finish (results
+    // written and acked) while the executor clients and the bundle are still there, so the connector's final commit
+    // covers exactly the answered records (a restart redoes nothing)
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
         draining = true;
         try {
             if (!polls.tryAcquire(pollBound, drainSeconds, TimeUnit.SECONDS)) {
