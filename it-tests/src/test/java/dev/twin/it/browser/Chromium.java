@@ -40,8 +40,23 @@ public final class Chromium implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** The browser binary on PATH, or an error saying how to install it. */
+    /**
+     * The browser binary on PATH; when missing, Debian's {@code chromium} is installed with apt-get if this process
+     * runs as root (as the suites install their data), else an error names the install command.
+     */
     public static String binary() {
+        String found = onPath();
+        if (found == null) {
+            new dev.twin.core.suite.text.DebianPackages(System.err).filesOf(List.of("chromium"));
+            found = onPath();
+        }
+        if (found == null) {
+            throw new IllegalStateException("no chromium on PATH: install it with apt-get install -y chromium");
+        }
+        return found;
+    }
+
+    private static String onPath() {
         for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
             for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
                 if (Files.isExecutable(Path.of(dir, name))) {
@@ -49,7 +64,7 @@ public final class Chromium implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("no chromium on PATH: install it with apt-get install -y chromium");
+        return null;
     }
 
     /** Starts headless Chromium on {@code url} with a window of width × height (profile under {@code profile}). */
