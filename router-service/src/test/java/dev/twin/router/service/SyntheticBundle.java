@@ -13,9 +13,15 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 
-/** Builds a bundle of the {@code synthetic} suite before the service starts and points twin.router.bundle at it. */
+/**
+ * Builds a bundle of the {@code synthetic} suite before the service starts and points twin.router.bundle at it. The
+ * bundle is built once per test JVM and shared by the test classes (each gets its own app): a second router training
+ * in the same JVM trips DJL ("a leaf Variable that requires grad is being used in an in-place operation"). It stays
+ * under target/ until the JVM exits.
+ */
 public class SyntheticBundle implements QuarkusTestResourceLifecycleManager {
     public static final String SUITE = "synthetic";
+    private static final String BUILT = "twin.test.synthetic-bundle";
     private Path dir;
 
     public static TaskSuite suite() {
@@ -24,11 +30,25 @@ public class SyntheticBundle implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        // a JVM-wide memo: Quarkus may load this class anew for each app, a system property it shares
+        synchronized (System.class) {
+            String built = System.getProperty(BUILT);
+            if (built == null) {
+                Path d = build();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(d)));
+                built = d.toString();
+                System.setProperty(BUILT, built);
+            }
+            dir = Path.of(built);
+        }
+        return Map.of("twin.router.bundle", dir.toString());
+    }
+
+    private static Path build() {
         try {
-            dir = Files.createTempDirectory(Path.of("target"), "bundle-").toAbsolutePath();
-            TaskSuite suite = suite();
-            SuiteBundler.build(suite, TwinRecipe.defaults(0.5), dir, System.out);
-            return Map.of("twin.router.bundle", dir.toString());
+            Path d = Files.createTempDirectory(Path.of("target"), "bundle-").toAbsolutePath();
+            SuiteBundler.build(suite(), TwinRecipe.defaults(0.5), d, System.out);
+            return d;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -36,9 +56,10 @@ public class SyntheticBundle implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        if (dir == null) {
-            return;
-        }
+        // the shared bundle outlives this app (see the class comment)
+    }
+
+    private static void delete(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
