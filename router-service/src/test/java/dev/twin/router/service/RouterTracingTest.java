@@ -78,10 +78,12 @@ class RouterTracingTest {
                 .contentType("application/json").body(RouterServiceTest.jsonRequest("trc-r", null, row(1)))
                 .post("/v2/models/twin/infer").statusCode());
         ConsumerRecord<byte[], byte[]> routed = routedRecordOf("trc-r");
-        // a stand-in merger answers, so that the call (and its server span) ends
+        // a stand-in merger answers on the router's reply topic with the item's correlation, so that the call (and
+        // its server span) ends
+        RoutedItem answered = item(routed, "trc-r");
         try (KafkaProducer<byte[], byte[]> p = Topics.producer()) {
-            p.send(Topics.record("twin.results", "trc-r", "{\"id\":\"trc-r\"}".getBytes(StandardCharsets.UTF_8),
-                    "content-type", "application/json")).get();
+            p.send(Topics.record(answered.getReplyTo(), "trc-r", "{\"id\":\"trc-r\"}".getBytes(StandardCharsets.UTF_8),
+                    "content-type", "application/json", "twin-correlation", answered.getCorrelation())).get();
         }
         assertEquals(200, call.get());
         SpanData request = await(s -> s.getName().equals(RouterSpans.REQUEST)
