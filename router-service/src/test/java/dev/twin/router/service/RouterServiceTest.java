@@ -118,12 +118,22 @@ class RouterServiceTest {
 
     /** Each item's rows, decoded from the batch's one block, by request id. */
     static Map<String, float[]> rowsByItem(RoutedBatch b) {
-        float[] all = Fp32.decode(b.getRows());
+        List<float[]> rows = itemRows(b);
         Map<String, float[]> out = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            out.put(b.getItems(i).getRequestId(), rows.get(i));
+        }
+        return out;
+    }
+
+    /** Each item's rows, in item order (ids may repeat: callers reusing one id). */
+    static List<float[]> itemRows(RoutedBatch b) {
+        float[] all = Fp32.decode(b.getRows());
+        List<float[]> out = new ArrayList<>();
         int at = 0;
         for (RoutedItem item : b.getItemsList()) {
             int n = Math.max(1, item.getRowCount()) * b.getRowSize();
-            out.put(item.getRequestId(), java.util.Arrays.copyOfRange(all, at, at + n));
+            out.add(java.util.Arrays.copyOfRange(all, at, at + n));
             at += n;
         }
         assertEquals(all.length, at, "rows block holds exactly the items' rows");
@@ -400,8 +410,9 @@ class RouterServiceTest {
                     polling.countDown();
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                         RoutedBatch b = RoutedBatch.parseFrom(r.value());
-                        Map<String, float[]> rows = rowsByItem(b);
-                        for (RoutedItem item : b.getItemsList()) {
+                        List<float[]> rows = itemRows(b);
+                        for (int i = 0; i < rows.size(); i++) {
+                            RoutedItem item = b.getItems(i);
                             if (item.getRequestId().startsWith("fail-") && !item.getReplyTo().isEmpty()) {
                                 p.send(Topics.record(item.getReplyTo(), item.getRequestId(), new byte[0],
                                         "twin-correlation", item.getCorrelation(), "twin-error-stage", "merger",
@@ -409,7 +420,7 @@ class RouterServiceTest {
                                         "twin-error", "executor refused request '" + item.getRequestId() + "'"));
                             } else if (item.getRequestId().startsWith("sync-") || isUuid(item.getRequestId())) {
                                 p.send(Topics.record(item.getReplyTo().isEmpty() ? "twin.results" : item.getReplyTo(),
-                                        item.getRequestId(), answer(b, item, rows.get(item.getRequestId())),
+                                        item.getRequestId(), answer(b, item, rows.get(i)),
                                         "twin-correlation", item.getCorrelation()));
                             }
                         }
