@@ -21,14 +21,14 @@ import picocli.CommandLine.Option;
 
 /** {@code twin bench}: benchmarks of the running system (speed is measured here, never in unit tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = BenchCommand.E2e.class)
+        subcommands = {BenchCommand.E2e.class, ChaosCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (e2e)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (e2e, chaos)");
     }
 
     /** {@code twin bench e2e}: the stack under each grouping strategy on the same traffic, against the static one. */

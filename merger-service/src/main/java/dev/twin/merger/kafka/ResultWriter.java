@@ -36,13 +36,16 @@ public class ResultWriter {
     private final MergerConfig config;
     private final BundleHolder holder;
     private final MutinyEmitter<byte[]> out;
+    private final Redelivery redelivery;
 
     // unbounded: the number of results in flight is bounded by twin.merger.polls-in-flight polls
     public ResultWriter(MergerConfig config, BundleHolder holder,
-                        @Channel("out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<byte[]> out) {
+                        @Channel("out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<byte[]> out,
+                        Redelivery redelivery) {
         this.config = config;
         this.holder = holder;
         this.out = out;
+        this.redelivery = redelivery;
     }
 
     /** Publishes item of a record attempt whose rows are all answered. */
@@ -128,7 +131,13 @@ public class ResultWriter {
         return send(config.topics().dlq(), key, value == null ? new byte[0] : value, h);
     }
 
+    // a broker outage is not the record's fault: re-sent until Kafka takes it (see Redelivery)
     private CompletableFuture<Void> send(String topic, Object key, byte[] value, RecordHeaders headers) {
+        return redelivery.untilTaken("write to '" + topic + "' (key " + key + ")", () -> sendOnce(topic, key, value,
+                headers));
+    }
+
+    private CompletableFuture<Void> sendOnce(String topic, Object key, byte[] value, RecordHeaders headers) {
         try {
             OutgoingKafkaRecordMetadata<Object> m = OutgoingKafkaRecordMetadata.builder().withTopic(topic)
                     .withKey(key).withHeaders(headers).build();

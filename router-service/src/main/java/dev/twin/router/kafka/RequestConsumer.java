@@ -29,11 +29,13 @@ public class RequestConsumer {
     private final RouterHolder holder;
     private final RoutingPipeline pipeline;
     private final DlqPublisher dlq;
+    private final Redelivery redelivery;
 
-    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq) {
+    public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq, Redelivery redelivery) {
         this.holder = holder;
         this.pipeline = pipeline;
         this.dlq = dlq;
+        this.redelivery = redelivery;
     }
 
     // returns at once so that records keep flowing into the batcher; parsing runs on a worker thread (not the event
@@ -60,7 +62,8 @@ public class RequestConsumer {
             reject(message, key, value, headers, "router could not read the request: " + e.getMessage());
             return;
         }
-        pipeline.submit(request).whenComplete((v, err) -> {
+        // a broker outage is not the request's fault: it is routed again until Kafka takes it (record unacked)
+        redelivery.untilTaken("request '" + request.id() + "'", () -> pipeline.submit(request)).whenComplete((v, err) -> {
             if (err == null) {
                 message.ack();
             } else {
@@ -72,7 +75,7 @@ public class RequestConsumer {
 
     private void reject(Message<byte[]> message, byte[] key, byte[] value, Headers headers, String reason) {
         LOG.debugf("to DLQ: %s", reason);
-        dlq.send(key, value, headers, reason).whenComplete((v, err) -> {
+        redelivery.untilTaken("dead letter", () -> dlq.send(key, value, headers, reason)).whenComplete((v, err) -> {
             if (err == null) {
                 message.ack();
             } else {
