@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * What a chaos run saw. Kafka requests: sent, answered, lost (neither answered nor dead-lettered after the drain),
- * dead-lettered, not delivered by the client; result copies beyond the first (duplicates, keyed by request id);
+ * not delivered by the client; requests dead-lettered (any channel, even when a re-processed copy was answered); result copies beyond the first (duplicates, keyed by request id);
  * gRPC calls by outcome. Per fault: seconds from the kill until the part was ready again, until a Kafka request sent
  * after the kill was answered, until a gRPC call made after the restart was answered, until every service reported
  * ready and live, and until every Kafka request of the fault's window was answered; the gRPC errors, duplicates and
@@ -26,6 +26,7 @@ public record ChaosReport(ChaosRun.Settings settings, Totals totals, List<FaultO
     /** The gRPC outcomes a caller may see under faults: an answer, or a clear "unavailable, retry". */
     static final Set<String> ACCEPTED_GRPC = Set.of("OK", "UNAVAILABLE");
 
+    /** {@code kafkaDeadLettered}: requests of either channel with a dead letter (good traffic should have none). */
     public record Totals(int kafkaSent, int kafkaAnswered, int kafkaLost, int kafkaDeadLettered,
                          int kafkaNotDelivered, int duplicates, int grpcSent, int grpcOk,
                          Map<String, Integer> grpcErrors, int grpcWithoutOutcome, List<String> lostIds,
@@ -58,15 +59,18 @@ public record ChaosReport(ChaosRun.Settings settings, Totals totals, List<FaultO
         List<String> errorSamples = new ArrayList<>();
         for (ChaosTraffic.Request r : sent) {
             duplicates += Math.max(0, r.resultCopies.get() - 1);
+            if (r.deadLetter != null) { // good traffic: a dead letter breaks the guarantee even if a copy was answered
+                dlq++;
+                if (deadLetters.size() < 10) {
+                    deadLetters.add(r.id + ": " + r.deadLetter);
+                }
+            }
             if (r.channel == Channel.KAFKA) {
                 kafkaSent++;
                 if (r.answeredNanos > 0) {
                     answered++;
                 } else if (r.deadLetter != null) {
-                    dlq++;
-                    if (deadLetters.size() < 10) {
-                        deadLetters.add(r.id + ": " + r.deadLetter);
-                    }
+                    continue; // counted above
                 } else if (r.sendError != null) {
                     notDelivered++;
                 } else {
@@ -122,12 +126,16 @@ public record ChaosReport(ChaosRun.Settings settings, Totals totals, List<FaultO
                 }
             }
             long healthTo = t.healthUpNanos() > 0 ? t.healthUpNanos() : to;
-            Map<String, String> healthReasons = new LinkedHashMap<>();
+            // per service, every check that was DOWN during the fault, with the data it first said
+            Map<String, Map<String, String>> byCheck = new TreeMap<>();
             for (HealthWatch.Sample h : health) {
                 if (h.nanos() >= t.killNanos() && h.nanos() <= healthTo && !(h.ready() && h.live())) {
-                    healthReasons.putIfAbsent(h.service(), h.reason());
+                    Map<String, String> checks = byCheck.computeIfAbsent(h.service(), k -> new LinkedHashMap<>());
+                    h.down().forEach(d -> checks.putIfAbsent(d.split(":", 2)[0], d));
                 }
             }
+            Map<String, String> healthReasons = new LinkedHashMap<>();
+            byCheck.forEach((service, checks) -> healthReasons.put(service, String.join("; ", checks.values())));
             outcomes.add(new FaultOutcome(t.fault().label(), t.fault().downSeconds(), sec(t.readyNanos(), t),
                     sec(t.kafkaBackNanos(), t), sec(t.grpcBackNanos(), t), sec(t.healthUpNanos(), t),
                     allAnswered ? (lastAnswer - t.killNanos()) / 1e9 : -1, kafkaIn, grpcIn, errors, dup,
@@ -150,7 +158,7 @@ public record ChaosReport(ChaosRun.Settings settings, Totals totals, List<FaultO
             p.add(totals.kafkaLost() + " Kafka requests lost (never answered), e.g. " + totals.lostIds());
         }
         if (totals.kafkaDeadLettered() > 0) {
-            p.add(totals.kafkaDeadLettered() + " good Kafka requests dead-lettered, e.g. " + totals.deadLetters());
+            p.add(totals.kafkaDeadLettered() + " good requests dead-lettered, e.g. " + totals.deadLetters());
         }
         if (totals.kafkaNotDelivered() > 0) {
             p.add(totals.kafkaNotDelivered() + " Kafka requests not delivered by the client producer");

@@ -22,8 +22,8 @@ final class HealthWatch implements AutoCloseable {
     private static final long PERIOD_MS = 500;
     private static final int REASON_CHARS = 400;
 
-    /** One poll of one service. */
-    record Sample(long nanos, String service, boolean ready, boolean live, String reason) {
+    /** One poll of one service; {@code down}: "check: data" of each check that was not UP (or "unreachable"). */
+    record Sample(long nanos, String service, boolean ready, boolean live, List<String> down) {
     }
 
     private final Map<String, Integer> ports;
@@ -47,9 +47,10 @@ final class HealthWatch implements AutoCloseable {
             ports.forEach((name, port) -> {
                 Probe ready = probe(port, "ready");
                 Probe live = probe(port, "live");
-                String reason = ready.up() && live.up() ? "" : !ready.up() ? ready.reason() : "liveness: " + live.reason();
+                List<String> down = new ArrayList<>(ready.down());
+                live.down().stream().filter(d -> !down.contains(d)).forEach(d -> down.add("liveness " + d));
                 synchronized (samples) {
-                    samples.add(new Sample(System.nanoTime(), name, ready.up(), live.up(), reason));
+                    samples.add(new Sample(System.nanoTime(), name, ready.up(), live.up(), List.copyOf(down)));
                 }
             });
             long left = PERIOD_MS - (System.nanoTime() - t0) / 1_000_000;
@@ -63,7 +64,7 @@ final class HealthWatch implements AutoCloseable {
         }
     }
 
-    private record Probe(boolean up, String reason) {
+    private record Probe(boolean up, List<String> down) {
     }
 
     private Probe probe(int port, String kind) {
@@ -72,32 +73,34 @@ final class HealthWatch implements AutoCloseable {
         try {
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
-                return new Probe(true, "");
+                return new Probe(true, List.of());
             }
             return new Probe(false, downChecks(r.body()));
         } catch (IOException e) {
-            return new Probe(false, "unreachable");
+            return new Probe(false, List.of("unreachable"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Probe(false, "interrupted");
+            return new Probe(false, List.of("interrupted"));
         }
     }
 
-    /** "name: data; name: data" of the DOWN checks of a SmallRye Health answer. */
-    private String downChecks(String body) {
+    /** "name: data" of each DOWN check of a SmallRye Health answer. */
+    private List<String> downChecks(String body) {
+        List<String> down = new ArrayList<>();
         try {
-            JsonNode root = mapper.readTree(body);
-            List<String> down = new ArrayList<>();
-            for (JsonNode c : root.path("checks")) {
+            for (JsonNode c : mapper.readTree(body).path("checks")) {
                 if (!"UP".equals(c.path("status").asText())) {
-                    down.add(c.path("name").asText() + (c.has("data") ? ": " + c.get("data") : ""));
+                    String d = c.path("name").asText() + (c.has("data") ? ": " + c.get("data") : "");
+                    down.add(d.length() > REASON_CHARS ? d.substring(0, REASON_CHARS) + "…" : d);
                 }
             }
-            String s = down.isEmpty() ? body : String.join("; ", down);
-            return s.length() > REASON_CHARS ? s.substring(0, REASON_CHARS) + "…" : s;
         } catch (IOException e) {
-            return body.length() > REASON_CHARS ? body.substring(0, REASON_CHARS) + "…" : body;
+            // not a health answer: keep the body
         }
+        if (down.isEmpty()) {
+            down.add(body.length() > REASON_CHARS ? body.substring(0, REASON_CHARS) + "…" : body);
+        }
+        return down;
     }
 
     /** The samples taken so far, in time order. */
