@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * What a chaos run saw. Kafka requests: sent, answered, lost (neither answered nor dead-lettered after the drain),
- * not delivered by the client; requests dead-lettered (any channel, even when a re-processed copy was answered); result copies beyond the first (duplicates, keyed by request id);
- * gRPC calls by outcome. Per fault: seconds from the kill until the part was ready again, until a Kafka request sent
+ * not delivered by the client; requests dead-lettered (any channel, even when a re-processed copy was answered);
+ * result copies beyond the first (duplicates, keyed by request id); gRPC calls by outcome. Per fault: seconds from the kill until the part was ready again, until a Kafka request sent
  * after the kill was answered, until a gRPC call made after the restart was answered, until every service reported
  * ready and live, and until every Kafka request of the fault's window was answered; the gRPC errors, duplicates and
  * health reasons of its window. A fault's window runs from {@link #LOOKBACK_SECONDS} before its kill (requests in
@@ -201,7 +201,8 @@ public record ChaosReport(ChaosRun.Settings settings, Totals totals, List<FaultO
                             .stream().map(e -> e.getKey() + ": " + e.getValue().replace('|', '/')).toList())));
         }
         b.append("\nSeconds count from the kill (SIGKILL); 'ready again' includes the time the part was left down. ")
-                .append("Kafka answers: first answer to a Kafka request sent after the kill; gRPC answers: first OK to ")
+                .append("Kafka answers: first answer to a Kafka request sent after the kill; gRPC answers: first OK ")
+                .append("to ")
                 .append("a call made after the restart; window answered: every Kafka request of the fault's window ")
                 .append("answered.\n");
         return b.toString();

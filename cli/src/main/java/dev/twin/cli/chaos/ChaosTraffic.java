@@ -61,6 +61,12 @@ final class ChaosTraffic implements AutoCloseable {
     private final KafkaClient kafka;
     private final GrpcClient grpc;
     private final List<Thread> senders = new ArrayList<>();
+    private final java.util.concurrent.ExecutorService kafkaSends = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "twin-chaos-kafka-send");
+                t.setDaemon(true);
+                return t;
+            });
 
     ChaosTraffic(List<TrafficItem> pool, String bootstrap, String grpcTarget, String model, double ratePerSecond,
                  long grpcDeadlineMs, String idPrefix) {
@@ -121,12 +127,14 @@ final class ChaosTraffic implements AutoCloseable {
                 order.add(r);
             }
             if (channel == Channel.KAFKA) {
-                kafka.send(item.id(), OipMessages.request(item, model, RequestEncoding.PROTOBUF),
-                        RequestEncoding.PROTOBUF.contentType(), Map.of(), err -> {
+                // on a thread of its own: while the broker is down the producer blocks for metadata, and requests
+                // must still be issued on schedule (they queue in the client and go out when the broker is back)
+                kafkaSends.execute(() -> kafka.send(item.id(), OipMessages.request(item, model,
+                        RequestEncoding.PROTOBUF), RequestEncoding.PROTOBUF.contentType(), Map.of(), err -> {
                             if (err != null) {
                                 r.sendError = err.toString();
                             }
-                        });
+                        }));
             } else {
                 grpc.infer(OipMessages.proto(item, model), grpcDeadlineMs, resp -> {
                     r.grpcCode = "OK";
@@ -154,6 +162,13 @@ final class ChaosTraffic implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        kafkaSends.shutdown();
+        try {
+            // every issued request reaches the producer (after an outage this waits for the broker)
+            kafkaSends.awaitTermination(CLIENT_DELIVERY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         kafka.flush();
     }
 
@@ -167,6 +182,7 @@ final class ChaosTraffic implements AutoCloseable {
     @Override
     public void close() {
         sending.set(false);
+        kafkaSends.shutdownNow();
         grpc.close();
         kafka.close();
     }

@@ -63,7 +63,8 @@ public class RequestConsumer {
             return;
         }
         // a broker outage is not the request's fault: it is routed again until Kafka takes it (record unacked)
-        redelivery.untilTaken("request '" + request.id() + "'", () -> pipeline.submit(request)).whenComplete((v, err) -> {
+        String what = "request '" + request.id() + "'";
+        redelivery.untilTaken(what, () -> pipeline.submit(request)).whenComplete((v, err) -> {
             if (err == null) {
                 message.ack();
             } else {

@@ -110,8 +110,9 @@ public class InferenceResource {
         if (e instanceof BadRequestException) {
             return error(400, e.getMessage());
         }
-        if (e instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
-            return error(503, s.getStatus().getDescription()); // Kafka unreachable: retry later
+        if (e instanceof io.grpc.StatusRuntimeException s
+                && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+            return error(503, s.getStatus().getDescription()); // Kafka unreachable or no result in time: retry later
         }
         return error(500, String.valueOf(e.getMessage()));
     }
