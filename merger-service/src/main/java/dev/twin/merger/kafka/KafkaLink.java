@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Whether the Kafka broker answers, asked every {@link #PERIOD} with a describeCluster bounded by {@link #TIMEOUT}
- * (the producers alone would only tell after their delivery timeout, minutes later); readiness reports it
+ * (the producers alone would only tell after their delivery timeout, minutes later), down after {@link #DOWN_AFTER}
+ * failed probes in a row; readiness reports it
  * ({@link KafkaLinkHealth}). Replaces Quarkus' Kafka health check, whose unbounded wait made the readiness probe
  * hang while the broker was down. Uses the same {@code kafka.*} client settings as the channels. (The router has
  * the same class.)
@@ -28,6 +29,7 @@ import org.jboss.logging.Logger;
 public class KafkaLink {
     static final Duration PERIOD = Duration.ofSeconds(2);
     static final Duration TIMEOUT = Duration.ofSeconds(3);
+    static final int DOWN_AFTER = 2;
     private static final Logger LOG = Logger.getLogger(KafkaLink.class);
 
     private final Map<String, Object> kafkaConfig;
@@ -37,6 +39,7 @@ public class KafkaLink {
     private volatile long downSinceNanos = -1;
     private volatile long lastDownNanos = -1; // last probe that found the broker down
     private volatile String lastError = "";
+    private int failures; // consecutive failed probes (probe thread only)
 
     public KafkaLink(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.kafkaConfig = kafkaConfig;
@@ -80,18 +83,21 @@ public class KafkaLink {
             if (!up) {
                 LOG.infof("Kafka broker answers again after %.1f s", (System.nanoTime() - downSinceNanos) / 1e9);
             }
+            failures = 0;
             up = true;
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
                     ? e.getCause() : e;
             lastError = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            lastDownNanos = System.nanoTime();
-            if (up) {
-                downSinceNanos = lastDownNanos;
-                LOG.warnf("Kafka broker does not answer (%s): readiness DOWN until it does",
-                        lastError);
+            // one slow answer (a loaded machine, a JVM starting) is not an outage: two in a row are
+            if (++failures >= DOWN_AFTER) {
+                lastDownNanos = System.nanoTime();
+                if (up) {
+                    downSinceNanos = lastDownNanos;
+                    LOG.warnf("Kafka broker does not answer (%s): readiness DOWN until it does", lastError);
+                }
+                up = false;
             }
-            up = false;
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
