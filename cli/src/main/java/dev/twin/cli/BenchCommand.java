@@ -21,14 +21,14 @@ import picocli.CommandLine.Option;
 
 /** {@code twin bench}: benchmarks of the running system (speed is measured here, never in unit tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.E2e.class, BenchCommand.Overload.class})
+        subcommands = {BenchCommand.E2e.class, BenchCommand.Overload.class, ChaosCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (e2e, overload)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required (e2e, overload, chaos)");
     }
 
     /** {@code twin bench overload}: the stack at a multiple of its saturation rate; the bounds must hold. */

@@ -79,6 +79,28 @@ public record BrokerConfig(Path workDir, int port, int controllerPort, Optional<
         return workDir.toAbsolutePath().normalize().resolve("broker.pid");
     }
 
+    /**
+     * The configuration a broker of {@code workDir} was last started with (its ports, read back from the
+     * server.properties written then), so that it can be started again on the same data and ports.
+     */
+    public static BrokerConfig read(Path workDir) {
+        Path props = workDir.toAbsolutePath().normalize().resolve("server.properties");
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newInputStream(props)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no Kafka broker configuration to restart from: cannot read " + props, e);
+        }
+        String listeners = p.getProperty("listeners", "");
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("PLAINTEXT://[^,:]+:(\\d+).*CONTROLLER://[^,:]+:(\\d+)").matcher(listeners);
+        if (!m.find()) {
+            throw new IllegalStateException(props + ": listeners '" + listeners + "' do not name the PLAINTEXT and "
+                    + "CONTROLLER ports");
+        }
+        return new BrokerConfig(workDir, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
     /** Writes server.properties and log4j2.properties (replacing earlier ones) and creates the data directory. */
     public void write() {
         try {

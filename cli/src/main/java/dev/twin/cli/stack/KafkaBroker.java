@@ -80,7 +80,9 @@ public final class KafkaBroker implements AutoCloseable {
         }
         cfg.write();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        format(cfg);
+        if (!Files.isRegularFile(cfg.dataDir().resolve("meta.properties"))) {
+            format(cfg); // a restart on formatted data skips this JVM (seconds on a loaded machine)
+        }
 
         long logStart = ChildProcesses.sizeOf(cfg.logFile());
         ProcessBuilder pb = new ProcessBuilder(Detached.command(javaCommand(cfg, List.of(HEAP, "-Xms128m"), MAIN_CLASS,
@@ -152,6 +154,21 @@ public final class KafkaBroker implements AutoCloseable {
         broker.ifPresent(h -> ChildProcesses.terminate(h, STOP_TIMEOUT));
         deleteQuietly(pidFile);
         return broker.isPresent();
+    }
+
+    /**
+     * Kills the broker of {@code workDir} with SIGKILL (a crash: no controlled shutdown, nothing flushed by Kafka)
+     * and waits until it is gone; the data stay for a restart ({@link #start} on the same directory and ports, see
+     * {@link BrokerConfig#read}). Returns the killed pid, or -1 when no broker of this directory runs.
+     */
+    public static long kill(Path workDir) {
+        Optional<ProcessHandle> broker = runningBroker(workDir.toAbsolutePath().normalize());
+        broker.ifPresent(h -> {
+            h.destroyForcibly();
+            ChildProcesses.awaitExit(h, ChildProcesses.KILL_WAIT);
+        });
+        deleteQuietly(BrokerConfig.pidFile(workDir));
+        return broker.map(ProcessHandle::pid).orElse(-1L);
     }
 
     /**

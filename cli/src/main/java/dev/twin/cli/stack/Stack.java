@@ -360,6 +360,64 @@ public final class Stack {
         return updated;
     }
 
+    /**
+     * Kills one service of the stack recorded in {@code workDir} with SIGKILL (a crash: nothing drains, nothing is
+     * committed) and waits until it is gone. Returns the killed pid, or -1 when it was not running.
+     */
+    public static long kill(Path workDir, String name) {
+        StackRecord record = requireRecord(workDir.toAbsolutePath().normalize(), "kill " + name);
+        StackRecord.Service s = record.service(name);
+        if (!ServiceProcess.alive(s.pid(), s.jar())) {
+            return -1;
+        }
+        ProcessHandle.of(s.pid()).ifPresent(h -> {
+            h.destroyForcibly();
+            ChildProcesses.awaitExit(h, ChildProcesses.KILL_WAIT);
+        });
+        return s.pid();
+    }
+
+    /**
+     * Starts a recorded service that is not running (e.g. after {@link #kill}) with its jar, port and settings;
+     * returns once it is ready, with the record updated.
+     */
+    public static StackRecord start(Path workDir, String name, PrintStream log) {
+        Path work = workDir.toAbsolutePath().normalize();
+        StackRecord record = requireRecord(work, "start " + name);
+        StackRecord.Service s = record.service(name);
+        if (ServiceProcess.alive(s.pid(), s.jar())) {
+            throw new IllegalStateException(name + " already runs (pid " + s.pid() + "); use restart");
+        }
+        ServiceProcess.Started started = ServiceProcess.start(s.spec(), work);
+        StackRecord updated = record.withPid(name, started.pid());
+        updated.write(work);
+        ServiceProcess.awaitReady(started, System.nanoTime() + SERVICES_TIMEOUT.toNanos(), SERVICES_TIMEOUT);
+        log.println(name + " started again (pid " + started.pid() + ")");
+        return updated;
+    }
+
+    /** Kills the stack's broker with SIGKILL; its data stay for {@link #startBroker}. Returns the killed pid or -1. */
+    public static long killBroker(Path workDir) {
+        StackRecord record = requireRecord(workDir.toAbsolutePath().normalize(), "kill the broker");
+        return KafkaBroker.kill(record.brokerDir());
+    }
+
+    /**
+     * Starts the stack's broker again on the same data directory and ports (the services reconnect to the same
+     * bootstrap address); returns once it answers, with the record updated.
+     */
+    public static StackRecord startBroker(Path workDir, PrintStream log) {
+        Path work = workDir.toAbsolutePath().normalize();
+        StackRecord record = requireRecord(work, "start the broker");
+        BrokerConfig cfg = BrokerConfig.read(record.brokerDir());
+        KafkaBroker broker = new KafkaBroker();
+        broker.start(cfg.workDir(), cfg.port(), cfg.controllerPort());
+        StackRecord updated = record.withBrokerPid(broker.pid());
+        updated.write(work);
+        log.println("Kafka broker started again on its data (pid " + broker.pid() + ", " + cfg.bootstrap() + ")");
+        return updated;
+    }
+
     private static StackRecord requireRecord(Path work, String what) {
         StackRecord record = StackRecord.read(work);
         if (record == null) {

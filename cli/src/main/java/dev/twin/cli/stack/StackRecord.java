@@ -45,6 +45,11 @@ public record StackRecord(StackEndpoints endpoints, Path bundle, Path brokerDir,
                 ? new Service(s.name(), pid, s.port(), s.jar(), s.heap(), s.properties()) : s).toList());
     }
 
+    /** This record with the broker's pid replaced (after the broker was started again on its data). */
+    public StackRecord withBrokerPid(long pid) {
+        return new StackRecord(endpoints, bundle, brokerDir, pid, services);
+    }
+
     public StackRecord {
         services = List.copyOf(services);
     }

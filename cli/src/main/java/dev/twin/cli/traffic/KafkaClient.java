@@ -31,6 +31,7 @@ public final class KafkaClient implements AutoCloseable {
     private final String dlq;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Thread listener;
+    private long pollFailures; // listener thread only
 
     /** Topic names of the stack (DESIGN.md defaults in {@link #DEFAULT_TOPICS}). */
     public record Topics(String requests, String results, String dlq) {
@@ -44,6 +45,15 @@ public final class KafkaClient implements AutoCloseable {
 
     /** With extra client settings for both producer and consumer (TLS, SASL: see security.ClientSecurity#kafka). */
     public KafkaClient(String bootstrap, Topics topics, Map<String, String> security) {
+        this(bootstrap, topics, security, Map.of());
+    }
+
+    /**
+     * With producer settings over the defaults, e.g. a delivery timeout longer than a broker outage so that a request
+     * waits in the client until the broker is back (the chaos run) instead of failing in the client.
+     */
+    public KafkaClient(String bootstrap, Topics topics, Map<String, String> security,
+                       Map<String, Object> producerOverrides) {
         this.requests = topics.requests();
         this.results = topics.results();
         this.dlq = topics.dlq();
@@ -54,6 +64,7 @@ public final class KafkaClient implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putAll(producerOverrides);
         producer = new KafkaProducer<>(p);
         Properties c = new Properties();
         c.putAll(security);
@@ -80,7 +91,15 @@ public final class KafkaClient implements AutoCloseable {
         parts.forEach(consumer::position); // resolve the end offsets now, not at the first poll
         listener = new Thread(() -> {
             while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> polled;
+                try {
+                    polled = consumer.poll(Duration.ofMillis(100));
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    // a broker fault must not end the listener: the next poll reconnects
+                    pollFailed(e);
+                    continue;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : polled) {
                     long now = System.nanoTime();
                     String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
                     if (r.topic().equals(dlq)) {
@@ -108,17 +127,39 @@ public final class KafkaClient implements AutoCloseable {
 
     /** Produces one request record (key = id) with its content type and optional extra headers. */
     public void send(String key, byte[] value, String contentType, Map<String, String> headers) {
+        send(key, value, contentType, headers, null);
+    }
+
+    /** As above; {@code onDone} (may be null) learns whether the broker took the record (null) or why not. */
+    public void send(String key, byte[] value, String contentType, Map<String, String> headers,
+                     java.util.function.Consumer<Exception> onDone) {
         ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(requests, null,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
         if (contentType != null) {
             rec.headers().add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
         }
         headers.forEach((k, v) -> rec.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-        producer.send(rec);
+        if (onDone == null) {
+            producer.send(rec);
+        } else {
+            producer.send(rec, (meta, err) -> onDone.accept(err));
+        }
     }
 
     public void flush() {
         producer.flush();
+    }
+
+    /** A failed poll of the listener: said once, then polled again after a pause (the client reconnects). */
+    private void pollFailed(org.apache.kafka.common.KafkaException e) {
+        if (pollFailures++ == 0) {
+            System.err.println("results listener: poll failed (" + e + "); it keeps polling");
+        }
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

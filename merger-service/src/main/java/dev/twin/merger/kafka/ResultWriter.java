@@ -46,15 +46,17 @@ public class ResultWriter {
     private final BundleHolder holder;
     private final MutinyEmitter<byte[]> out;
     private final MergerMetrics metrics;
+    private final Redelivery redelivery;
 
     // unbounded: the number of results in flight is bounded by twin.merger.polls-in-flight polls
     public ResultWriter(MergerConfig config, BundleHolder holder,
                         @Channel("out") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<byte[]> out,
-                        MergerMetrics metrics) {
+                        MergerMetrics metrics, Redelivery redelivery) {
         this.config = config;
         this.holder = holder;
         this.out = out;
         this.metrics = metrics;
+        this.redelivery = redelivery;
     }
 
     /** Publishes item of a record attempt whose rows are all answered (unless the item already has its outcome). */
@@ -276,7 +278,14 @@ public class ResultWriter {
         return send(config.topics().dlq(), key, value == null ? new byte[0] : value, h);
     }
 
+    // a broker outage is not the record's fault: re-sent until Kafka takes it (see Redelivery)
     private CompletableFuture<Void> send(String topic, byte[] key, byte[] value, RecordHeaders headers) {
+        return redelivery.untilTaken("write to '" + topic + "' (key " + (key == null ? null
+                : new String(key, java.nio.charset.StandardCharsets.UTF_8)) + ")", () -> sendOnce(topic, key, value,
+                headers));
+    }
+
+    private CompletableFuture<Void> sendOnce(String topic, byte[] key, byte[] value, RecordHeaders headers) {
         try {
             OutgoingKafkaRecordMetadata<byte[]> m = OutgoingKafkaRecordMetadata.<byte[]>builder().withTopic(topic)
                     .withKey(key).withHeaders(headers).build();

@@ -25,7 +25,6 @@ import dev.twin.router.sync.CallFailedException;
 import dev.twin.router.sync.SyncOriginals;
 import dev.twin.router.route.LoadedRouter;
 import dev.twin.router.route.RouterHolder;
-import dev.twin.router.sync.ResultTimeoutException;
 import dev.twin.router.sync.SyncInference;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
@@ -132,9 +131,6 @@ public class InferenceGrpcService implements GRPCInferenceService {
 
     private static Throwable toStatus(Throwable t) {
         Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        if (e instanceof ResultTimeoutException) {
-            return Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()).asRuntimeException();
-        }
         if (e instanceof BadRequestException) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }

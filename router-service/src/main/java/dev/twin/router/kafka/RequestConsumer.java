@@ -54,9 +54,11 @@ public class RequestConsumer {
     private volatile boolean draining;
     private final RouterMetrics metrics;
     private final RouterSpans spans;
+    private final Redelivery redelivery;
 
     public RequestConsumer(RouterHolder holder, RoutingPipeline pipeline, DlqPublisher dlq, RouterInstance instance,
-                           RouterConfig config, RouterMetrics metrics, RouterSpans spans) {
+                           RouterConfig config, RouterMetrics metrics, RouterSpans spans, Redelivery redelivery) {
+        this.redelivery = redelivery;
         this.metrics = metrics;
         this.spans = spans;
         this.holder = holder;
@@ -144,7 +146,8 @@ public class RequestConsumer {
             return;
         }
         InferenceRequest routed = request.deliver(correlation, request.replyTo(), original(key, value, headers));
-        pipeline.submit(routed).whenComplete((v, err) -> {
+        // a broker outage is not the request's fault: it is routed again until Kafka takes it (record unacked)
+        redelivery.untilTaken("request '" + request.id() + "'", () -> pipeline.submit(routed)).whenComplete((v, err) -> {
             RouterSpans.end(span, err);
             if (err == null) {
                 metrics.routed(Channel.KAFKA, start);
@@ -186,7 +189,9 @@ public class RequestConsumer {
         LOG.debugf("to DLQ: %s", reason);
         String id = requestId != null ? requestId : key == null ? "" : new String(key, StandardCharsets.UTF_8);
         boolean protobuf = RequestParser.PROTOBUF.equals(mediaType(header(headers, CONTENT_TYPE)));
-        dlq.reject(key, value, headers, id, correlation, answerTopic(header(headers, REPLY_TO)), protobuf, code, reason)
+        String answerTopic = answerTopic(header(headers, REPLY_TO));
+        redelivery.untilTaken("dead letter", () -> dlq.reject(key, value, headers, id, correlation, answerTopic,
+                        protobuf, code, reason))
                 .whenComplete((v, err) -> {
                     if (err == null) {
                         message.ack();

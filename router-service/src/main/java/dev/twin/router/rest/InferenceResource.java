@@ -12,7 +12,6 @@ import dev.twin.router.sync.CallFailedException;
 import dev.twin.router.sync.SyncOriginals;
 import dev.twin.router.route.LoadedRouter;
 import dev.twin.router.route.RouterHolder;
-import dev.twin.router.sync.ResultTimeoutException;
 import dev.twin.router.sync.SyncInference;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -117,9 +116,6 @@ public class InferenceResource {
 
     private static Response failure(Throwable t) {
         Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        if (e instanceof ResultTimeoutException) {
-            return error(504, e.getMessage());
-        }
         if (e instanceof BadRequestException) {
             return error(400, e.getMessage());
         }

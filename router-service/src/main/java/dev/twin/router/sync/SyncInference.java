@@ -2,6 +2,7 @@ package dev.twin.router.sync;
 
 import dev.twin.proto.routed.Encoding;
 import dev.twin.proto.routed.OriginalRequest;
+import dev.twin.router.kafka.KafkaLink;
 import dev.twin.router.metrics.Channel;
 import dev.twin.router.metrics.RouterMetrics;
 import dev.twin.router.overload.OverloadedException;
@@ -28,9 +29,11 @@ public class SyncInference {
     private final ReplyListener replies;
     private final RouterMetrics metrics;
     private final RouterSpans spans;
+    private final KafkaLink kafka;
 
     public SyncInference(PendingResults pending, RoutingPipeline pipeline, RouterInstance instance,
-                         ReplyListener replies, RouterMetrics metrics, RouterSpans spans) {
+                         ReplyListener replies, RouterMetrics metrics, RouterSpans spans, KafkaLink kafka) {
+        this.kafka = kafka;
         this.pending = pending;
         this.pipeline = pipeline;
         this.instance = instance;
@@ -41,13 +44,20 @@ public class SyncInference {
 
     /**
      * The result bytes (in the request's encoding); or the reason the request failed at a later stage
-     * ({@link CallFailedException}); or a {@link ResultTimeoutException} after the sync timeout. Counted under
+     * ({@link CallFailedException}); UNAVAILABLE (a CallFailedException) at once while the Kafka broker is down, or
+     * when no answer came within the sync timeout (a stage behind the router down, restarting or overloaded: retry).
+     * Counted under
      * {@code channel}, its latencies from {@code startNanos} (when the call arrived).
      *
      * @param original the request as the client sent it (a later stage's dead letter carries it)
      */
     public CompletableFuture<byte[]> infer(InferenceRequest parsed, OriginalRequest original, Channel channel,
                                            long startNanos) {
+        // while the broker is down nothing can be answered: say so at once (UNAVAILABLE, retry) instead of timing out
+        if (!kafka.up()) {
+            metrics.failed(channel, "kafka_down");
+            return CompletableFuture.failedFuture(unavailable(parsed));
+        }
         if (!replies.ready()) {
             metrics.failed(channel, "not_ready");
             return CompletableFuture.failedFuture(new CallFailedException("router", "UNAVAILABLE",
@@ -84,7 +94,24 @@ public class SyncInference {
             }
         });
         return result.whenComplete((bytes, err) -> metrics.responded(channel, err == null ? "ok"
-                : unwrap(err) instanceof ResultTimeoutException ? "timeout" : "error", startNanos));
+                : unwrap(err) instanceof ResultTimeoutException ? "timeout" : "error", startNanos))
+                .exceptionallyCompose(err -> CompletableFuture.failedFuture(timedOut(unwrap(err), request, startNanos)));
+    }
+
+    // no answer in time: the chaos runs show merger and executor crashes here, so the caller gets UNAVAILABLE (retry)
+    // with the reason rather than a bare timeout
+    private Throwable timedOut(Throwable err, InferenceRequest request, long startNanos) {
+        if (!(err instanceof ResultTimeoutException)) {
+            return err;
+        }
+        return kafka.downSince(startNanos) ? unavailable(request) : new CallFailedException("router", "UNAVAILABLE",
+                err.getMessage() + ": the merger or an executor did not answer in time (down, restarting or "
+                        + "overloaded); retry later");
+    }
+
+    private CallFailedException unavailable(InferenceRequest request) {
+        return new CallFailedException("router", "UNAVAILABLE", "request '" + request.id() + "' not answered: "
+                + kafka.status() + "; retry later");
     }
 
     private static Throwable unwrap(Throwable e) {
