@@ -21,6 +21,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  */
 @ApplicationScoped
 public class DlqPublisher {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DlqPublisher.class);
+
     public static final String STAGE_HEADER = FailureHeaders.STAGE;
     public static final String ERROR_HEADER = FailureHeaders.ERROR;
     public static final String STAGE = "router";
@@ -52,7 +54,16 @@ public class DlqPublisher {
         RecordHeaders h = headers(null, requestId, correlation, reason, code);
         h.add("content-type", answer.contentType(protobuf).getBytes(StandardCharsets.UTF_8));
         CompletableFuture<Void> told = send(errors, resultTopic, requestId.getBytes(StandardCharsets.UTF_8),
-                answer.encode(protobuf), h);
+                answer.encode(protobuf), h).exceptionallyCompose(err -> {
+                    // the dead letter is the record of the failure; an error result that Kafka refuses for good (a
+                    // topic it rejects) must not fail the consumer: said here, and the record still counts as handled
+                    if (Redelivery.isTransient(err)) {
+                        return CompletableFuture.failedFuture(err);
+                    }
+                    LOG.warnf("error result for request '%s' not written to '%s': %s", requestId, resultTopic,
+                            Redelivery.root(err));
+                    return CompletableFuture.completedFuture(null);
+                });
         return CompletableFuture.allOf(dead, told);
     }
 

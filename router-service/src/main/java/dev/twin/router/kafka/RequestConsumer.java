@@ -205,7 +205,7 @@ public class RequestConsumer {
     /** The reply-to header when it names an allowed topic, else the results topic. */
     private String answerTopic(String replyTo) {
         if (replyTo == null || replyTo.isBlank() || !holder.ready()
-                || !holder.require().parser().spec().replyTo().matcher(replyTo).matches()) {
+                || !holder.require().parser().spec().allowsReplyTo(replyTo)) {
             return resultsTopic;
         }
         return replyTo;

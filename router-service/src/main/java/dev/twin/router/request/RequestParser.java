@@ -29,10 +29,11 @@ public final class RequestParser {
     public InferenceRequest parse(byte[] body, String contentType, String replyTo) {
         String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
         String reply = replyTo == null || replyTo.isBlank() ? null : replyTo;
-        if (reply != null && !spec.replyTo().matcher(reply).matches()) {
+        if (reply != null && !spec.allowsReplyTo(reply)) {
             // a reply-to header steers where answers are written: only results topics are allowed
             throw new BadRequestException(Problem.BAD_REPLY_TO, "reply-to topic '" + reply + "' is not allowed "
-                    + "(it must match " + spec.replyTo().pattern() + ", set by twin.router.reply-to-pattern)");
+                    + "(it must be a legal Kafka topic name matching " + spec.replyTo().pattern()
+                    + ", set by twin.router.reply-to-pattern)");
         }
         if (body == null) {
             body = new byte[0];

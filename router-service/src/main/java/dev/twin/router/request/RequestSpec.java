@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  */
 public record RequestSpec(String modelName, List<String> tasks, int inputSize, int maxPayloadBytes,
                           boolean taskRequired, TextInput text, Pattern replyTo) {
+    /** What Kafka accepts as a topic name (a name outside it makes the producer throw: no record may carry one). */
+    private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
     /** The default reply-to pattern: the default results topic or a topic below it. */
     public static final Pattern DEFAULT_REPLY_TO = replyToFor("twin.results");
 
@@ -33,7 +36,13 @@ public record RequestSpec(String modelName, List<String> tasks, int inputSize, i
      * [a-zA-Z0-9._-], so escaping the dots makes the name a literal (and the pattern readable in error messages).
      */
     public static Pattern replyToFor(String resultsTopic) {
-        return Pattern.compile(resultsTopic.replace(".", "\\.") + "(\\..+)?");
+        return Pattern.compile(resultsTopic.replace(".", "\\.") + "(\\.[a-zA-Z0-9._-]+)?");
+    }
+
+    /** Whether a reply-to header may name this topic: a legal Kafka topic name that the reply-to pattern matches. */
+    public boolean allowsReplyTo(String topic) {
+        return LEGAL_TOPIC.matcher(topic).matches() && !topic.equals(".") && !topic.equals("..")
+                && replyTo.matcher(topic).matches();
     }
 
     public RequestSpec {

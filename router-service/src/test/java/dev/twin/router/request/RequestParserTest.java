@@ -200,13 +200,20 @@ class RequestParserTest {
         for (String topic : List.of("twin.requests", "twin.resultsX", "__consumer_offsets", "twin.routed")) {
             BadRequestException e = assertThrows(BadRequestException.class, () -> parser.parse(ok, JSON, topic));
             assertEquals(Problem.BAD_REPLY_TO, e.problem());
-            assertTrue(e.getMessage().contains("reply-to topic '" + topic + "' is not allowed (it must match "
-                    + "twin\\.results(\\..+)?"), e.getMessage());
+            assertTrue(e.getMessage().contains("reply-to topic '" + topic + "' is not allowed (it must be a legal "
+                    + "Kafka topic name matching twin\\.results(\\.[a-zA-Z0-9._-]+)?"), e.getMessage());
         }
         RequestParser custom = new RequestParser(new RequestSpec("twin", List.of("a", "b"), 4, 512, false, null,
                 java.util.regex.Pattern.compile("answers\\..*")));
         assertEquals("answers.x", custom.parse(ok, JSON, "answers.x").replyTo());
         assertThrows(BadRequestException.class, () -> custom.parse(ok, JSON, "twin.results"));
+        // names Kafka refuses (the producer would throw on them) are refused even where a pattern would allow them
+        for (String illegal : List.of("twin.results.\u0000-b", "twin.results.a b", "twin.results.ü",
+                "twin.results." + "x".repeat(240), "answers.\u0000", "answers./")) {
+            RequestParser p = illegal.startsWith("answers") ? custom : parser;
+            BadRequestException e = assertThrows(BadRequestException.class, () -> p.parse(ok, JSON, illegal));
+            assertEquals(Problem.BAD_REPLY_TO, e.problem(), illegal);
+        }
     }
 
     @Test
