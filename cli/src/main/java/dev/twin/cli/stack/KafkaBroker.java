@@ -80,8 +80,8 @@ public final class KafkaBroker implements AutoCloseable {
         }
         cfg.write();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        if (!Files.isRegularFile(cfg.dataDir().resolve("meta.properties"))) {
-            format(cfg); // a restart on formatted data skips this JVM (seconds on a loaded machine)
+        if (!formattedByUs(cfg.dataDir())) {
+            format(cfg); // a restart on our own formatted data skips this JVM (seconds on a loaded machine)
         }
 
         long logStart = ChildProcesses.sizeOf(cfg.logFile());
@@ -197,6 +197,21 @@ public final class KafkaBroker implements AutoCloseable {
         return h.isAlive() && h.info().arguments()
                 .map(args -> List.of(args).contains(MAIN_CLASS) && List.of(args).contains(serverProperties))
                 .orElse(false);
+    }
+
+    /** Whether the data directory was formatted with this project's fixed cluster id (else the format must run). */
+    private static boolean formattedByUs(Path dataDir) {
+        Path meta = dataDir.resolve("meta.properties");
+        if (!Files.isRegularFile(meta)) {
+            return false;
+        }
+        Properties p = new Properties();
+        try (java.io.Reader r = Files.newBufferedReader(meta)) {
+            p.load(r);
+        } catch (java.io.IOException e) {
+            return false; // unreadable: let the format say what is wrong with it
+        }
+        return BrokerConfig.CLUSTER_ID.equals(p.getProperty("cluster.id"));
     }
 
     private void format(BrokerConfig cfg) {
