@@ -165,6 +165,10 @@ class DashboardTest {
     // the page's state as its DOM and charts expose it
     private static final String PAGE_STATE = """
             (() => {
+              // the page target exists before its document is parsed (on a loaded machine, seconds before): not yet
+              if (!document.body) {
+                return {frames: 0};
+              }
               const out = {frames: Number(document.body.dataset.frames)};
               for (const s of document.querySelectorAll("section.chart")) {
                 out[s.id] = {points: Number(s.dataset.points), filled: s.dataset.filled === "true",
