@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 
 /** A service's Prometheus text read over HTTP, summed by metric name and label values (independent of the router). */
 public record Metrics(String text) {
-    private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
+    // name{labels} value [timestamp] [# exemplar]: with OpenTelemetry on the class path Micrometer appends exemplars
+    // ("… 20.0 # {span_id=…,trace_id=…} 1.0 1796044403.908") to histogram counts and buckets
+    private static final Pattern LINE = Pattern.compile(
+            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*?)})? (\\S+)(?: -?\\d+)?(?: # \\{.*)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     public static Metrics scrape(String url) throws IOException, InterruptedException {
