@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
         description = "Train the experts of the named tasks of a text suite (text-6 or text-6-lora) by its recipe "
                 + "(or with --epochs/--lr/--train-items changed) and score them on validation data only: the expert "
                 + "after each epoch against \"pretrained encoder + its own head\" (a linear probe on the frozen "
-                + "encoder's features), with the wall and CPU time per training step. Writes no cache: nothing "
-                + "here is reused by twin eval.")
+                + "encoder's features), with the wall and CPU time per training step. --separability measures "
+                + "instead how well the suite's tasks can be told apart by their inputs (what caps the router). "
+                + "Writes no cache: nothing here is reused by twin eval.")
 final class RecipeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,9 +37,18 @@ final class RecipeCommand implements Callable<Integer> {
     @Option(names = "--suite", required = true, paramLabel = "NAME", description = "text-6 | text-6-lora")
     String suite;
 
-    @Option(names = "--task", required = true, split = ",", paramLabel = "TASK",
-            description = "task(s) to probe, e.g. wn-verb,fortune-topic")
+    @Option(names = "--task", split = ",", paramLabel = "TASK",
+            description = "task(s) whose expert to train and score, e.g. wn-verb,fortune-topic")
     List<String> tasks;
+
+    @Option(names = "--separability", description = "fit \"which task is this input from\" on the pretrained "
+            + "encoder's features of N validation inputs per task and score it on N others (recall per task, "
+            + "confusion): a lower bound on the router's accuracy")
+    boolean separability;
+
+    @Option(names = "--separability-items", paramLabel = "N", defaultValue = "300",
+            description = "validation inputs per task to fit and to score the task probe on (default: ${DEFAULT-VALUE})")
+    int separabilityItems;
 
     @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: the suite's recipe)")
     Integer epochs;
@@ -65,6 +75,13 @@ final class RecipeCommand implements Callable<Integer> {
                 .findFirst().orElseThrow(() -> new CommandLine.ParameterException(cl, "twin recipe measures the "
                         + "text suites' recipes: --suite is " + Text6Suite.NAME + " or " + Text6Suite.LORA_NAME
                         + ", got '" + suite + "'"));
+        if ((tasks == null || tasks.isEmpty()) && !separability) {
+            throw new CommandLine.ParameterException(cl, "give --task TASK[,TASK...] and/or --separability");
+        }
+        if (separabilityItems < 1) {
+            throw new CommandLine.ParameterException(cl, "--separability-items must be >= 1, got "
+                    + separabilityItems);
+        }
         if (epochs != null && epochs < 1) {
             throw new CommandLine.ParameterException(cl, "--epochs must be >= 1, got " + epochs);
         }
@@ -80,7 +97,8 @@ final class RecipeCommand implements Callable<Integer> {
         Text6Suite s = Text6Suite.load(kind, new DebianPackages(log),
                 trainItems != null ? trainItems : Text6Suite.TRAIN_ITEMS, log);
         List<String> known = s.tasks().stream().map(t -> t.name()).toList();
-        for (String t : tasks) {
+        List<String> probed = tasks != null ? tasks : List.of();
+        for (String t : probed) {
             if (!known.contains(t)) {
                 throw new CommandLine.ParameterException(cl, "unknown task '" + t + "' (tasks of " + suite + ": "
                         + known + ")");
@@ -92,17 +110,26 @@ final class RecipeCommand implements Callable<Integer> {
                 epochs != null ? epochs : c.epochs(), c.warmup(), c.seed()));
         log.println("recipe: " + recipe);
         Path scratch = Files.createTempDirectory(TwinPaths.cacheDir().resolve("tmp"), "recipe-");
+        ObjectNode out = new ObjectMapper().createObjectNode();
+        if (separability) {
+            RecipeProbe.Separability sep = RecipeProbe.separability(s, separabilityItems, log);
+            cl.getOut().print(separabilityTable(sep));
+            out.set("separability", toJson(sep));
+        }
         List<RecipeProbe.Result> results = new ArrayList<>();
         try {
-            for (String t : tasks) {
+            for (String t : probed) {
                 results.add(RecipeProbe.run(s, recipe, t, validationItems, scratch, true, log));
             }
         } finally {
             deleteTree(scratch);
         }
-        cl.getOut().print(table(results));
+        if (!results.isEmpty()) {
+            cl.getOut().print(table(results));
+            out.setAll(toJson(recipe, kind, results));
+        }
         if (json != null) {
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), toJson(recipe, kind, results));
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), out);
             cl.getOut().println("json: " + json);
         }
         return 0;
@@ -121,6 +148,41 @@ final class RecipeCommand implements Callable<Integer> {
                     epochs, r.secondsPerStep(), r.cpuSecondsPerStep()));
         }
         return sb.toString();
+    }
+
+    static String separabilityTable(RecipeProbe.Separability sep) {
+        StringBuilder sb = new StringBuilder(String.format("task separability (linear probe on θ0 features): %.1f%%%n",
+                100 * sep.accuracy()));
+        sb.append(String.format("%-14s %6s %6s %8s  %s%n", "task", "fit", "scored", "recall%", "predicted as ("
+                + String.join(", ", sep.tasks()) + ")"));
+        for (int t = 0; t < sep.tasks().size(); t++) {
+            StringBuilder row = new StringBuilder();
+            for (int c : sep.confusion()[t]) {
+                row.append(row.length() == 0 ? "" : " ").append(c);
+            }
+            sb.append(String.format("%-14s %6d %6d %8.1f  %s%n", sep.tasks().get(t), sep.fitItems()[t],
+                    sep.heldOut()[t], 100 * sep.recall()[t], row));
+        }
+        return sb.toString();
+    }
+
+    private static ObjectNode toJson(RecipeProbe.Separability sep) {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode o = om.createObjectNode();
+        o.put("accuracy", sep.accuracy());
+        ArrayNode rows = o.putArray("tasks");
+        for (int t = 0; t < sep.tasks().size(); t++) {
+            ObjectNode r = rows.addObject();
+            r.put("task", sep.tasks().get(t));
+            r.put("fit_items", sep.fitItems()[t]);
+            r.put("scored_items", sep.heldOut()[t]);
+            r.put("recall", sep.recall()[t]);
+            ArrayNode c = r.putArray("predicted_counts");
+            for (int n : sep.confusion()[t]) {
+                c.add(n);
+            }
+        }
+        return o;
     }
 
     private static ObjectNode toJson(TextRecipe recipe, Text6Suite.Experts kind, List<RecipeProbe.Result> results) {

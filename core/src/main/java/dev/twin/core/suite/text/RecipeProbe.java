@@ -121,6 +121,91 @@ public final class RecipeProbe {
                 loss.stream().mapToDouble(Double::doubleValue).toArray(), wall / 1e9 / steps, cpuPerStep, wall / 1e9);
     }
 
+    /**
+     * How well the tasks can be told apart by their inputs: per task, the share of held-out inputs that a linear probe
+     * on the pretrained encoder's features puts in the right task (recall), and overall.
+     */
+    public record Separability(List<String> tasks, int[] fitItems, int[] heldOut, double[] recall, double accuracy,
+                               int[][] confusion) {
+    }
+
+    /**
+     * Fits "which task is this input from" on the first {@code items} validation inputs of each task (a task with
+     * fewer than 2·items uses half of its validation split) and scores it on the next ones: a lower bound on what
+     * the suite's router can learn (an MLP, on the shared expert's features, from the same validation inputs).
+     */
+    public static Separability separability(Text6Suite suite, int items, PrintStream log) {
+        if (items < 1) {
+            throw new IllegalArgumentException("items per task must be >= 1, got " + items);
+        }
+        Architecture arch = Architectures.create(suite.architecture());
+        WeightSet base = BertCheckpoint.trunk(suite.baseDir());
+        int d = arch.featureDim();
+        List<TaskData> tasks = suite.tasks();
+        int k = tasks.size();
+        int[] fit = new int[k];
+        int[] held = new int[k];
+        List<float[]> fitF = new ArrayList<>();
+        List<float[]> heldF = new ArrayList<>();
+        for (int t = 0; t < k; t++) {
+            Split v = tasks.get(t).validation();
+            fit[t] = Math.min(items, v.n() / 2);
+            held[t] = Math.min(items, v.n() - fit[t]);
+            if (fit[t] < 1 || held[t] < 1) {
+                throw new IllegalArgumentException("task '" + tasks.get(t).name() + "' has " + v.n()
+                        + " validation items: too few to fit and score a task probe");
+            }
+            int[] idx = new int[fit[t] + held[t]];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+            float[] f = features(arch, base, v.select(idx));
+            fitF.add(java.util.Arrays.copyOfRange(f, 0, fit[t] * d));
+            heldF.add(java.util.Arrays.copyOfRange(f, fit[t] * d, f.length));
+            log.printf("  task probe: %s features of %d + %d validation inputs%n", tasks.get(t).name(), fit[t], held[t]);
+        }
+        float[] x = concat(fitF);
+        int[] y = taskLabels(fit);
+        String name = "which_task";
+        WeightSet head = HeadFit.fit(name, x, y, d, k, PROBE_LR, PROBE_STEPS);
+        int[][] confusion = new int[k][k];
+        double[] recall = new double[k];
+        int right = 0;
+        int total = 0;
+        for (int t = 0; t < k; t++) {
+            int[] pred = headPredictions(head, name, heldF.get(t), held[t], d);
+            for (int p : pred) {
+                confusion[t][p]++;
+            }
+            recall[t] = (double) confusion[t][t] / held[t];
+            right += confusion[t][t];
+            total += held[t];
+        }
+        return new Separability(tasks.stream().map(TaskData::name).toList(), fit, held, recall,
+                (double) right / total, confusion);
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        int n = parts.stream().mapToInt(a -> a.length).sum();
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] a : parts) {
+            System.arraycopy(a, 0, out, at, a.length);
+            at += a.length;
+        }
+        return out;
+    }
+
+    private static int[] taskLabels(int[] counts) {
+        int[] y = new int[java.util.Arrays.stream(counts).sum()];
+        int at = 0;
+        for (int t = 0; t < counts.length; t++) {
+            java.util.Arrays.fill(y, at, at + counts[t], t);
+            at += counts[t];
+        }
+        return y;
+    }
+
     /** Trunk features [n, featureDim] of a split, in batches. */
     static float[] features(Architecture arch, WeightSet trunk, Split s) {
         int d = arch.featureDim();
@@ -142,11 +227,23 @@ public final class RecipeProbe {
 
     /** Fraction of rows whose arg-max of features·Wᵀ + b (head {@code task}) equals the label. */
     static double headAccuracy(WeightSet head, String task, float[] features, int[] labels, int d) {
+        int[] pred = headPredictions(head, task, features, labels.length, d);
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (pred[i] == labels[i]) {
+                correct++;
+            }
+        }
+        return (double) correct / labels.length;
+    }
+
+    /** Arg-max of features·Wᵀ + b (head {@code task}) for each of n rows. */
+    static int[] headPredictions(WeightSet head, String task, float[] features, int n, int d) {
         FloatTensor w = head.get("head." + task + ".weight");
         FloatTensor b = head.get("head." + task + ".bias");
         int classes = w.shape()[0];
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
             int best = 0;
             double bestZ = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
@@ -159,11 +256,9 @@ public final class RecipeProbe {
                     best = c;
                 }
             }
-            if (best == labels[i]) {
-                correct++;
-            }
+            out[i] = best;
         }
-        return (double) correct / labels.length;
+        return out;
     }
 
     private static long cpuNanos() {
