@@ -1,5 +1,6 @@
 package dev.twin.core.suite.text;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,12 +44,12 @@ class RecipeProbeTest {
                 List.of(new TextItem("never read by the probe", 0)));
         Text6Suite suite = Text6Suite.of(Text6Suite.Experts.FULL, List.of(pets), MiniLm.dir(), MiniLm.tokenizerJson(),
                 8, 5, 1, "probe-test", QUIET);
-        AdamWConfig tune = new AdamWConfig(1e-4, 0.01, 2, 2, 0, 1);
+        AdamWConfig tune = new AdamWConfig(1e-4, 0.01, 3, 2, 0, 1);
         TextRecipe recipe = suite.textRecipe().withTune(Text6Suite.Experts.FULL, tune);
 
         RecipeProbe.Result r = RecipeProbe.run(suite, recipe, "pets", 2, tmp, false, QUIET);
 
-        assertEquals(6, r.steps(), "3 batches of at most 2 items, 2 epochs");
+        assertEquals(4, r.steps(), "2 batches of at most 3 items, 2 epochs");
         assertEquals(2, r.epochAccuracy().length);
         assertEquals(2, r.epochLoss().length);
         assertEquals(5, r.trainItems());
@@ -60,5 +61,32 @@ class RecipeProbeTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> RecipeProbe.run(suite, recipe, "nope", 2, tmp, false, QUIET)).getMessage()
                 .contains("no task 'nope'"));
+    }
+
+    /** Task probe over two tasks: one fit and one scored input each (a third validation input is left out). */
+    @Test
+    void separabilityCountsEveryScoredInputOnce() {
+        TextTaskData pets = new TextTaskData("pets", List.of("a", "b"), List.of(new TextItem("a cat", 0)),
+                List.of(new TextItem("a puppy plays", 0), new TextItem("kittens sleep", 1)),
+                List.of(new TextItem("a dog", 0)));
+        TextTaskData money = new TextTaskData("money", List.of("a", "b"), List.of(new TextItem("cash", 0)),
+                List.of(new TextItem("bonds lost value", 0), new TextItem("rates rose", 1),
+                        new TextItem("stocks fell", 0)),
+                List.of(new TextItem("a loan", 1)));
+        Text6Suite suite = Text6Suite.of(Text6Suite.Experts.FULL, List.of(pets, money), MiniLm.dir(),
+                MiniLm.tokenizerJson(), 8, 5, 1, "probe-test", QUIET);
+
+        RecipeProbe.Separability s = RecipeProbe.separability(suite, 1, QUIET);
+
+        assertEquals(List.of("pets", "money"), s.tasks());
+        assertArrayEquals(new int[] {1, 1}, s.fitItems());
+        assertArrayEquals(new int[] {1, 1}, s.heldOut());
+        for (int t = 0; t < 2; t++) {
+            assertEquals(1, s.confusion()[t][0] + s.confusion()[t][1]);
+            assertEquals(s.confusion()[t][t], s.recall()[t], 1e-12);
+        }
+        assertEquals((s.confusion()[0][0] + s.confusion()[1][1]) / 2.0, s.accuracy(), 1e-12);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RecipeProbe.separability(suite, 0, QUIET))
+                .getMessage().contains(">= 1"));
     }
 }
