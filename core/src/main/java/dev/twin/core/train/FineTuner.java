@@ -49,7 +49,7 @@ public final class FineTuner {
         return this;
     }
 
-    /** Calls {@code l} after every epoch (its time counts in no step: it runs outside the training loop's steps). */
+    /** Calls {@code l} after every epoch, between epochs (outside any training step). */
     public FineTuner afterEpoch(EpochListener l) {
         this.listener = l;
         return this;

@@ -21,6 +21,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -160,8 +161,8 @@ public final class RecipeProbe {
                 idx[i] = i;
             }
             float[] f = features(arch, base, v.select(idx));
-            fitF.add(java.util.Arrays.copyOfRange(f, 0, fit[t] * d));
-            heldF.add(java.util.Arrays.copyOfRange(f, fit[t] * d, f.length));
+            fitF.add(Arrays.copyOfRange(f, 0, fit[t] * d));
+            heldF.add(Arrays.copyOfRange(f, fit[t] * d, f.length));
             log.printf("  task probe: %s features of %d + %d validation inputs%n", tasks.get(t).name(), fit[t], held[t]);
         }
         float[] x = concat(fitF);
@@ -197,10 +198,10 @@ public final class RecipeProbe {
     }
 
     private static int[] taskLabels(int[] counts) {
-        int[] y = new int[java.util.Arrays.stream(counts).sum()];
+        int[] y = new int[Arrays.stream(counts).sum()];
         int at = 0;
         for (int t = 0; t < counts.length; t++) {
-            java.util.Arrays.fill(y, at, at + counts[t], t);
+            Arrays.fill(y, at, at + counts[t], t);
             at += counts[t];
         }
         return y;
