@@ -115,6 +115,8 @@ public final class RecipeProbe {
             }
         });
         double pretrained = Evaluation.accuracy(arch, baseWithHead, t.name(), val);
+        log.printf("%s: pretrained + the expert's head %.1f%%; %.2f s per step (%d steps)%n", t.name(),
+                100 * pretrained, wall / 1e9 / steps, steps);
         // CPU time includes the validation scoring: scale it by the training share of the wall time
         double cpuPerStep = cpu / 1e9 * wall / (wall + scoring[0]) / steps;
         return new Result(t.name(), suite.experts(), t.train().n(), val.n(), steps, linear, pretrained,
