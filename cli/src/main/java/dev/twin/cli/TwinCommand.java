@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Twin-Merging: merge task experts, modularize them into a shared expert plus compressed "
                 + "exclusive experts, materialize dynamic merges, and evaluate on task suites.",
         subcommands = {MergeCommand.class, ModularizeCommand.class, MaterializeCommand.class, EvalCommand.class,
-                UpCommand.class, DownCommand.class, DemoCommand.class, BenchCommand.class,
+                UpCommand.class, DownCommand.class, DemoCommand.class, BenchCommand.class, RecipeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TwinCommand implements Runnable {
 

@@ -247,8 +247,27 @@ class CliContractTest {
     }
 
     @Test
+    void recipeRejectsBadOptionsBeforeAnyWork() {
+        Run r = twin("recipe", "--suite", "synthetic", "--task", "a");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--suite is text-6 or text-6-lora, got 'synthetic'"), r.err());
+        r = twin("recipe", "--suite", "text-6");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("give --task TASK[,TASK...] and/or --separability"), r.err());
+        r = twin("recipe", "--suite", "text-6", "--task", "wn-verb", "--epochs", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--epochs must be >= 1, got 0"), r.err());
+        r = twin("recipe", "--suite", "text-6", "--task", "wn-verb", "--lr", "-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--lr must be positive and finite"), r.err());
+        r = twin("recipe", "--suite", "text-6", "--separability", "--separability-items", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--separability-items must be >= 1, got 0"), r.err());
+    }
+
+    @Test
     void everySubcommandHasHelp() {
-        for (String c : List.of("merge", "modularize", "materialize", "eval")) {
+        for (String c : List.of("merge", "modularize", "materialize", "eval", "recipe")) {
             Run r = twin(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: twin " + c), r.out());

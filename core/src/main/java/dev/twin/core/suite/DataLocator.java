@@ -123,6 +123,14 @@ public final class DataLocator {
         }
     }
 
+    /** Runs {@code apt-get update} (fetches apt's package index), echoing its output; throws when it fails. */
+    public static void aptGetUpdate(PrintStream log) {
+        int code = run(log, "apt-get", "update");
+        if (code != 0) {
+            throw new IllegalStateException("apt-get update failed with exit code " + code);
+        }
+    }
+
     /** Runs a command, echoing its output to log indented; returns its exit code. */
     private static int run(PrintStream log, String... command) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);

@@ -25,6 +25,18 @@ public final class FineTuner {
     private final AdamWConfig config;
     private final boolean progress;
     private String label = "fine-tune";
+    private EpochListener listener;
+
+    /** Sees the model after each epoch, e.g. to score validation data while a recipe is being chosen. */
+    @FunctionalInterface
+    public interface EpochListener {
+        /**
+         * @param epoch    0-based index of the epoch just finished
+         * @param meanLoss its mean training loss
+         * @param weights  what the architecture runs with now (the view of the parameters); valid during the call only
+         */
+        void afterEpoch(int epoch, double meanLoss, Map<String, NDArray> weights);
+    }
 
     public FineTuner(AdamWConfig config, boolean progress) {
         this.config = config;
@@ -34,6 +46,12 @@ public final class FineTuner {
     /** Names the progress bar. */
     public FineTuner label(String text) {
         this.label = text;
+        return this;
+    }
+
+    /** Calls {@code l} after every epoch, between epochs (outside any training step). */
+    public FineTuner afterEpoch(EpochListener l) {
+        this.listener = l;
         return this;
     }
 
@@ -86,6 +104,12 @@ public final class FineTuner {
                 if (bar != null) {
                     bar.setExtraMessage(String.format("epoch %d/%d loss %.4f", epoch + 1, config.epochs(),
                             epochLoss[epoch]));
+                }
+                if (listener != null) {
+                    try (NDScope scope = new NDScope()) { // the view's tensors die with the call
+                        scope.suppressNotUsedWarning();
+                        listener.afterEpoch(epoch, epochLoss[epoch], view.apply(params));
+                    }
                 }
             }
         }

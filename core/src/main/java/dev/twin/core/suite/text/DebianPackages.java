@@ -59,6 +59,44 @@ public final class DebianPackages implements PackageSource {
         return out;
     }
 
+    /** apt-cache dumpavail's output; when apt has no index yet, runs apt-get update first (as root) or fails. */
+    @Override
+    public String availablePackages() {
+        String index = dumpAvailable();
+        if (!index.contains("Package:")) {
+            if (!mayInstall) {
+                throw new IllegalStateException("apt has no package index (apt-cache dumpavail lists no package) and "
+                        + "this process cannot run apt-get as root; fetch it with: sudo apt-get update");
+            }
+            log.println("apt has no package index yet: running apt-get update");
+            DataLocator.aptGetUpdate(log);
+            index = dumpAvailable();
+        }
+        return index;
+    }
+
+    /**
+     * What the available-package index holds, for a trained-model cache key: the SHA-256 (first 16 hex digits) of
+     * apt-cache dumpavail's output, "none" when it is empty or apt is missing.
+     */
+    public static String indexVersion() {
+        String index = dumpAvailable();
+        if (!index.contains("Package:")) {
+            return "none";
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    index.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+    }
+
+    private static String dumpAvailable() {
+        return dpkgQuery(List.of("apt-cache", "dumpavail")).orElse("");
+    }
+
     /**
      * "pkg=version" of each installed package, space-separated (e.g. for a trained-model cache key, so that new
      * package contents never reuse experts trained on old ones); "pkg=?" for one dpkg does not know.

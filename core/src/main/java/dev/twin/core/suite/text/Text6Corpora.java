@@ -18,7 +18,9 @@ import java.util.TreeSet;
 
 /**
  * The raw data of the text-6 suite: six text classification tasks read from Debian packages (WordNet glosses,
- * fortunes, man page NAME lines), each with fixed, disjoint, seeded train/validation/test splits.
+ * fortunes, man page NAME lines) and apt's package index (one-line package descriptions), each with fixed, disjoint,
+ * seeded train/validation/test splits. No two tasks draw their inputs from the same pool, so a router can tell by the
+ * input which task it belongs to (noun vs verb glosses, English vs other fortunes, man pages vs packages).
  */
 public final class Text6Corpora {
     public static final String WORDNET = "wordnet-base";
@@ -27,14 +29,24 @@ public final class Text6Corpora {
     public static final String FORTUNES_MIN = "fortunes-min";
     public static final String MANPAGES = "manpages";
     public static final String MANPAGES_DEV = "manpages-dev";
-    /** The fortune packages per language, in fortune-lang's class order. */
+    /** English fortunes: fortune-topic's inputs. */
+    public static final List<String> ENGLISH_FORTUNES = List.of(FORTUNES, FORTUNES_MIN);
+    /**
+     * The fortune packages per language, in fortune-lang's class order: no English, so that fortune-lang's inputs
+     * are not fortune-topic's (fortunes-br is Brazilian Portuguese).
+     */
     public static final Map<String, List<String>> FORTUNE_LANGUAGES = orderedLanguages();
     public static final List<String> PACKAGES = List.of(WORDNET, FORTUNES, FORTUNES_MIN, "fortunes-de", "fortunes-es",
-            "fortunes-it", MANPAGES, MANPAGES_DEV);
+            "fortunes-it", "fortunes-br", "fortunes-pl", MANPAGES, MANPAGES_DEV);
 
-    public static final List<String> TASKS = List.of("wn-noun", "wn-verb", "wn-pos", "fortune-topic", "fortune-lang",
-            "man-section");
-    public static final List<String> POS_CLASSES = List.of("noun", "verb", "adjective", "adverb");
+    public static final List<String> TASKS = List.of("wn-noun", "wn-verb", "fortune-topic", "fortune-lang",
+            "man-section", "deb-section");
+    /**
+     * deb-section's classes: apt sections named by what the software does (not by its programming language, as
+     * python or perl are, nor by its packaging, as libs or doc are), each with 200+ packages in Debian 12 main.
+     */
+    public static final List<String> DEB_SECTIONS = List.of("admin", "database", "editors", "games", "graphics",
+            "mail", "math", "net", "science", "sound", "text", "video", "web");
 
     public static final int MAX_CHARS = 400;
     public static final int MAX_TRAIN = 4000;
@@ -53,23 +65,28 @@ public final class Text6Corpora {
      * Everything in code that decides the splits (the package files' versions aside): part of the trained-model
      * cache key, so bump it whenever parsing, filtering, caps or seeds change.
      */
-    public static final String DATA_VERSION = "text-6/v1: splits 4000/1000/1000 seed 0, 400 chars, dedup drop"
-            + " ambiguous, gloss cut at first example, 8 topic files, man sections >= 20 pages, no symlink/.so pages";
+    public static final String DATA_VERSION = "text-6/v2: splits 4000/1000/1000 seed 0, 400 chars, dedup drop"
+            + " ambiguous, gloss cut at first example, 8 topic files, fortune-lang de/es/it/pt/pl, man sections >= 20"
+            + " pages, no symlink/.so pages, deb-section 'package: synopsis' in 13 sections";
 
     private Text6Corpora() {
     }
 
-    /** {@link #DATA_VERSION} and the installed packages' versions: what a trained-model cache key should hold. */
+    /**
+     * {@link #DATA_VERSION}, the installed packages' versions and a digest of apt's package index: what a
+     * trained-model cache key should hold.
+     */
     public static String dataVersion() {
-        return DATA_VERSION + "; " + DebianPackages.versions(PACKAGES);
+        return DATA_VERSION + "; " + DebianPackages.versions(PACKAGES) + "; apt index " + DebianPackages.indexVersion();
     }
 
     private static Map<String, List<String>> orderedLanguages() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("en", List.of(FORTUNES, FORTUNES_MIN));
         m.put("de", List.of("fortunes-de"));
         m.put("es", List.of("fortunes-es"));
         m.put("it", List.of("fortunes-it"));
+        m.put("pt", List.of("fortunes-br"));
+        m.put("pl", List.of("fortunes-pl"));
         return m;
     }
 
@@ -90,6 +107,7 @@ public final class Text6Corpora {
         tasks.addAll(wordNetTasks(files.get(WORDNET), splitter, seed, log));
         tasks.addAll(fortuneTasks(files, splitter, seed, log));
         tasks.add(manSectionTask(concat(files.get(MANPAGES), files.get(MANPAGES_DEV)), splitter, seed, log));
+        tasks.add(debSectionTask(AptIndex.parse(source.availablePackages()), splitter, seed, log));
         for (TextTaskData t : tasks) {
             log.println("  " + t.summary());
         }
@@ -97,14 +115,14 @@ public final class Text6Corpora {
         return tasks;
     }
 
-    /** wn-noun, wn-verb and wn-pos from wordnet-base's data.* files and its lexnames table. */
+    /** wn-noun and wn-verb from wordnet-base's data.noun and data.verb files and its lexnames table. */
     static List<TextTaskData> wordNetTasks(List<Path> files, TextSplitter splitter, long seed, PrintStream log) {
         Path lexnamesFile = files.stream().filter(p -> p.getFileName().toString().equals("lexnames")).findFirst()
                 .or(() -> files.stream().filter(p -> p.getFileName().toString().startsWith("lexnames.")).findFirst())
                 .orElseThrow(() -> missing(WORDNET, "lexnames (or its man page lexnames.5WN.gz)", files));
         Map<Integer, String> lexnames = WordNetGlosses.lexnames(lexnamesFile);
         Map<String, List<WordNetGlosses.Synset>> byPos = new LinkedHashMap<>();
-        for (String pos : List.of("noun", "verb", "adj", "adv")) {
+        for (String pos : List.of("noun", "verb")) {
             Path data = named(files, "data." + pos, WORDNET);
             byPos.put(pos, WordNetGlosses.read(data));
             log.println("  " + data + ": " + byPos.get(pos).size() + " glosses");
@@ -113,13 +131,6 @@ public final class Text6Corpora {
         List<TextTaskData> out = new ArrayList<>();
         out.add(categoryTask("wn-noun", "noun.", byPos.get("noun"), lexnames, splitter, seed));
         out.add(categoryTask("wn-verb", "verb.", byPos.get("verb"), lexnames, splitter, seed));
-        List<LabelledText> pos = new ArrayList<>();
-        for (List<WordNetGlosses.Synset> synsets : byPos.values()) {
-            for (WordNetGlosses.Synset s : synsets) {
-                pos.add(new LabelledText(s.definition(), WordNetGlosses.partOfSpeech(s.type()), "data file"));
-            }
-        }
-        out.add(splitter.split("wn-pos", POS_CLASSES, pos, seed));
         return out;
     }
 
@@ -141,12 +152,15 @@ public final class Text6Corpora {
         return splitter.split(task, List.copyOf(classes), texts, seed);
     }
 
-    /** fortune-topic (the English files with the most fortunes) and fortune-lang (en, de, es, it). */
+    /** fortune-topic (the English files with the most fortunes) and fortune-lang (the other languages). */
     static List<TextTaskData> fortuneTasks(Map<String, List<Path>> files, TextSplitter splitter, long seed,
             PrintStream log) {
         Set<Path> seen = new LinkedHashSet<>(); // real paths: fortunes-it links its files into the English directory
         Map<String, Map<Path, List<String>>> byLanguage = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> lang : FORTUNE_LANGUAGES.entrySet()) {
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        all.put("en", ENGLISH_FORTUNES); // first: fortunes-it's links into the English directory are then Italian
+        all.putAll(FORTUNE_LANGUAGES);
+        for (Map.Entry<String, List<String>> lang : all.entrySet()) {
             Map<Path, List<String>> fortunes = new TreeMap<>();
             for (String pkg : lang.getValue()) {
                 List<Path> pkgFiles = files.get(pkg);
@@ -169,7 +183,7 @@ public final class Text6Corpora {
             byLanguage.put(lang.getKey(), fortunes);
         }
         List<TextTaskData> out = new ArrayList<>();
-        out.add(fortuneTopicTask(byLanguage.get("en"), splitter, seed, log));
+        out.add(fortuneTopicTask(byLanguage.remove("en"), splitter, seed, log));
         List<LabelledText> lang = new ArrayList<>();
         byLanguage.forEach((language, fortunes) -> fortunes.forEach((file, texts) -> texts.forEach(
                 t -> lang.add(new LabelledText(t, language, file.toString())))));
@@ -249,6 +263,31 @@ public final class Text6Corpora {
                             .map(e -> e.getKey() + "=" + e.getValue().size()).toList() + ")");
         }
         return splitter.split("man-section", classes, texts, seed);
+    }
+
+    /**
+     * deb-section: "package: one-line description" → apt section, for the packages of apt's index in
+     * {@link #DEB_SECTIONS}; a description shared by packages of two sections is dropped by the splitter.
+     */
+    static TextTaskData debSectionTask(List<AptIndex.Entry> index, TextSplitter splitter, long seed, PrintStream log) {
+        Set<String> wanted = Set.copyOf(DEB_SECTIONS);
+        Map<String, Integer> counts = new TreeMap<>();
+        List<LabelledText> texts = new ArrayList<>();
+        for (AptIndex.Entry e : index) {
+            if (wanted.contains(e.section())) {
+                texts.add(new LabelledText(e.pkg() + ": " + e.synopsis(), e.section(), "package " + e.pkg()));
+                counts.merge(e.section(), 1, Integer::sum);
+            }
+        }
+        log.println("  apt index: " + index.size() + " packages, " + texts.size() + " in deb-section's sections "
+                + counts);
+        List<String> empty = DEB_SECTIONS.stream().filter(s -> !counts.containsKey(s)).toList();
+        if (!empty.isEmpty()) {
+            throw new IllegalStateException("deb-section: apt's package index (" + index.size() + " packages) has "
+                    + "none in sections " + empty + "; is apt set up for Debian main? refresh it with: sudo apt-get "
+                    + "update");
+        }
+        return splitter.split("deb-section", DEB_SECTIONS, texts, seed);
     }
 
     private static Path named(List<Path> files, String name, String pkg) {

@@ -77,9 +77,17 @@ public final class Text6Suite implements TaskSuite {
 
     /** The suite over the Debian packages' texts (installed or found by {@code source}) and the imported MiniLM. */
     public static Text6Suite load(Experts experts, PackageSource source, PrintStream log) {
+        return load(experts, source, TRAIN_ITEMS, log);
+    }
+
+    /** Same with experts trained on the first trainItems training items of each task (e.g. to probe a recipe). */
+    public static Text6Suite load(Experts experts, PackageSource source, int trainItems, PrintStream log) {
+        if (trainItems < 1) {
+            throw new IllegalArgumentException("training items per task must be >= 1, got " + trainItems);
+        }
         List<TextTaskData> raw = Text6Corpora.load(source, log);
         Path dir = MiniLm.dir();
-        return of(experts, raw, dir, dir.resolve(MiniLm.TOKENIZER_FILE), MAX_LENGTH, TRAIN_ITEMS, TEST_ITEMS,
+        return of(experts, raw, dir, dir.resolve(MiniLm.TOKENIZER_FILE), MAX_LENGTH, trainItems, TEST_ITEMS,
                 Text6Corpora.dataVersion(), log);
     }
 

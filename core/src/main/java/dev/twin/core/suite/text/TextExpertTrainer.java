@@ -47,8 +47,8 @@ public final class TextExpertTrainer {
             long t0 = System.nanoTime();
             WeightSet head = freshHead(arch, t, recipe);
             WeightSet expert = switch (suite.experts()) {
-                case FULL -> fullFineTune(arch, base, head, t, recipe, progress);
-                case LORA -> lora(arch, base, head, t, recipe, suite.baseDir(), cacheDir, progress);
+                case FULL -> fullFineTune(arch, base, head, t, recipe, progress, null);
+                case LORA -> lora(arch, base, head, t, recipe, suite.baseDir(), cacheDir, progress, null);
             };
             experts.put(t.name(), expert);
             log.printf("expert %s (%s) trained in %.0f s%n", t.name(), suite.experts(), (System.nanoTime() - t0) / 1e9);
@@ -61,8 +61,9 @@ public final class TextExpertTrainer {
         return arch.initHead(t.name(), t.classes(), Seeds.forTask(recipe.fineTune().seed(), t.name()));
     }
 
+    /** Task t's full fine-tune from base with head; {@code epochs} (may be null) sees the model after each epoch. */
     static WeightSet fullFineTune(Architecture arch, WeightSet base, WeightSet head, TaskData t, TextRecipe recipe,
-                                  boolean progress) {
+                                  boolean progress, FineTuner.EpochListener epochs) {
         WeightSet start = base.copy();
         head.asMap().forEach(start::put);
         try (NDManager m = DjlRuntime.newManager()) {
@@ -72,14 +73,15 @@ public final class TextExpertTrainer {
                 trainable.remove(TextRecipe.WORD_EMBEDDINGS);
             }
             new FineTuner(recipe.fineTune().withSeed(Seeds.forTask(recipe.fineTune().seed(), t.name())), progress)
-                    .label("full " + t.name())
+                    .label("full " + t.name()).afterEpoch(epochs)
                     .train(arch, params, trainable, UnaryOperator.identity(), t.name(), t.train());
             return Params.fromNd(params);
         }
     }
 
+    /** Task t's LoRA expert, written under cacheDir and read back; {@code epochs} (may be null) as for full. */
     static WeightSet lora(Architecture arch, WeightSet base, WeightSet head, TaskData t, TextRecipe recipe,
-                          Path baseDir, Path cacheDir, boolean progress) {
+                          Path baseDir, Path cacheDir, boolean progress, FineTuner.EpochListener epochs) {
         long seed = Seeds.forTask(recipe.loraTune().seed(), t.name());
         LoraParams lora = LoraParams.of(recipe.loraConfig(baseDir.getFileName().toString()), arch.trunkShapes());
         WeightSet start = base.copy();
@@ -96,7 +98,7 @@ public final class TextExpertTrainer {
                 }
             });
             new FineTuner(recipe.loraTune().withSeed(seed), progress).label("lora " + t.name())
-                    .train(arch, params, trainable, lora::view, t.name(), t.train());
+                    .afterEpoch(epochs).train(arch, params, trainable, lora::view, t.name(), t.train());
             adapter = lora.adapter(params);
             Map<String, NDArray> headNd = new LinkedHashMap<>();
             params.forEach((n, a) -> {

@@ -20,6 +20,18 @@ public record TextRecipe(AdamWConfig fineTune, boolean freezeWordEmbeddings, Ada
         loraTargets = List.copyOf(loraTargets);
     }
 
+    /** The AdamW settings of the given kind of expert. */
+    public AdamWConfig tune(Text6Suite.Experts experts) {
+        return experts == Text6Suite.Experts.FULL ? fineTune : loraTune;
+    }
+
+    /** The same recipe with the AdamW settings of the given kind of expert replaced. */
+    public TextRecipe withTune(Text6Suite.Experts experts, AdamWConfig tune) {
+        return experts == Text6Suite.Experts.FULL
+                ? new TextRecipe(tune, freezeWordEmbeddings, loraTune, loraRank, loraAlpha, loraTargets)
+                : new TextRecipe(fineTune, freezeWordEmbeddings, tune, loraRank, loraAlpha, loraTargets);
+    }
+
     /** The PEFT config of the LoRA experts (base recorded as {@code base}). */
     public LoraConfig loraConfig(String base) {
         return LoraConfig.of(loraRank, loraAlpha, loraTargets, base);

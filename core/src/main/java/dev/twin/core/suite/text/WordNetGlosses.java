@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads WordNet 3.0's data.{noun,verb,adj,adv} (wndb(5WN)) into synsets with their lexicographer file and gloss
- * definition, and the lexicographer file names (lexnames(5WN)): the labels of wn-noun, wn-verb and wn-pos.
+ * definition, and the lexicographer file names (lexnames(5WN)): the labels of wn-noun and wn-verb.
  */
 public final class WordNetGlosses {
     /** One synset: lexicographer file number, synset type (n, v, a, s, r) and the gloss without its examples. */
@@ -108,17 +108,6 @@ public final class WordNetGlosses {
             def = def.substring(0, def.length() - 1).strip();
         }
         return def;
-    }
-
-    /** The wn-pos class of a synset type: satellite adjectives (s) are adjectives. */
-    public static String partOfSpeech(char type) {
-        return switch (type) {
-            case 'n' -> "noun";
-            case 'v' -> "verb";
-            case 'a', 's' -> "adjective";
-            case 'r' -> "adverb";
-            default -> throw new IllegalArgumentException("unknown WordNet synset type '" + type + "'");
-        };
     }
 
     private static String abbreviate(String s) {

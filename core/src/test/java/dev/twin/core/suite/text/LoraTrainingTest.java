@@ -76,7 +76,7 @@ class LoraTrainingTest {
         WeightSet head = TextExpertTrainer.freshHead(arch, task, recipe);
         Path cache = tmp.resolve("cache");
 
-        WeightSet expert = TextExpertTrainer.lora(arch, base, head, task, recipe, baseDir, cache, false);
+        WeightSet expert = TextExpertTrainer.lora(arch, base, head, task, recipe, baseDir, cache, false, null);
 
         Path adapterDir = cache.resolve(TextExpertTrainer.ADAPTERS).resolve("toy");
         JsonNode cfg = new ObjectMapper().readTree(adapterDir.resolve(LoraConfig.FILE).toFile());

@@ -49,16 +49,20 @@ class Text6CorporaRealDataTest {
         TextTaskData verb = tasks.get(1);
         assertTrue(verb.classCount() >= 10 && verb.classes().stream().allMatch(c -> c.startsWith("verb.")),
                 verb.classes().toString());
-        assertEquals(List.of("noun", "verb", "adjective", "adverb"), tasks.get(2).classes());
-        assertEquals(Text6Corpora.TOPIC_FILES, tasks.get(3).classCount());
-        assertEquals(List.of("en", "de", "es", "it"), tasks.get(4).classes());
-        TextTaskData man = tasks.get(5);
+        assertEquals(Text6Corpora.TOPIC_FILES, tasks.get(2).classCount());
+        assertEquals(List.of("de", "es", "it", "pt", "pl"), tasks.get(3).classes());
+        TextTaskData man = tasks.get(4);
         assertTrue(man.classCount() >= 3 && man.classes().containsAll(List.of("2", "3", "7")), man.classes()
                 .toString());
         assertTrue(man.train().size() >= 500 && man.validation().size() >= 100 && man.test().size() >= 100,
                 man.summary());
+        assertEquals(Text6Corpora.DEB_SECTIONS, tasks.get(5).classes());
+        // "package: synopsis", with Debian's package name syntax
+        assertTrue(tasks.get(5).train().stream().allMatch(i -> i.text().matches("[a-z0-9][a-z0-9.+-]+: .+")),
+                tasks.get(5).train().subList(0, 5).toString());
         assertTrue(Text6Corpora.dataVersion().startsWith(Text6Corpora.DATA_VERSION + "; wordnet-base=")
-                && !Text6Corpora.dataVersion().contains("=?"), Text6Corpora.dataVersion());
+                && !Text6Corpora.dataVersion().contains("=?")
+                && Text6Corpora.dataVersion().matches(".*; apt index [0-9a-f]{16}"), Text6Corpora.dataVersion());
         // a well-known page's description, parsed from its roff source
         assertTrue(man.train().stream().anyMatch(i -> i.text().equals("open and possibly create a file"))
                 || man.validation().stream().anyMatch(i -> i.text().equals("open and possibly create a file"))

@@ -29,20 +29,31 @@ class Text6CorporaTest {
     /** Package name → its root directory; files are everything below it, like dpkg -L lists them. */
     private final Map<String, Path> roots = new LinkedHashMap<>();
 
-    private final PackageSource fake = packages -> {
-        Map<String, List<Path>> out = new LinkedHashMap<>();
-        for (String p : packages) {
-            Path root = roots.get(p);
-            if (root == null) {
-                throw new IllegalStateException("fake package " + p + " missing");
+    /** apt's index as apt-cache dumpavail prints it. */
+    private final StringBuilder aptIndex = new StringBuilder();
+
+    private final PackageSource fake = new PackageSource() {
+        @Override
+        public Map<String, List<Path>> filesOf(List<String> packages) {
+            Map<String, List<Path>> out = new LinkedHashMap<>();
+            for (String p : packages) {
+                Path root = roots.get(p);
+                if (root == null) {
+                    throw new IllegalStateException("fake package " + p + " missing");
+                }
+                try (Stream<Path> s = Files.walk(root)) {
+                    out.put(p, s.filter(Files::isRegularFile).sorted().toList());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
-            try (Stream<Path> s = Files.walk(root)) {
-                out.put(p, s.filter(Files::isRegularFile).sorted().toList());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return out;
         }
-        return out;
+
+        @Override
+        public String availablePackages() {
+            return aptIndex.toString();
+        }
     };
 
     private Path file(String pkg, String rel, String text) throws IOException {
@@ -58,10 +69,10 @@ class Text6CorporaTest {
     // the expected (text → class) of each task, built alongside the files
     private final Map<String, String> noun = new HashMap<>();
     private final Map<String, String> verb = new HashMap<>();
-    private final Map<String, String> pos = new HashMap<>();
     private final Map<String, String> topic = new HashMap<>();
     private final Map<String, String> lang = new HashMap<>();
     private final Map<String, String> section = new HashMap<>();
+    private final Map<String, String> debSection = new HashMap<>();
 
     @BeforeEach
     void packages() throws IOException {
@@ -77,14 +88,12 @@ class Text6CorporaTest {
             String def = "noun gloss " + i;
             nouns.append(String.format("%08d %s n 01 w%d 0 000 | %s; \"example %d\"  %n", i, lex, i, def, i));
             noun.put(def, i % 2 == 0 ? "noun.animal" : "noun.artifact");
-            pos.put(def, "noun");
             String vdef = "verb gloss " + i;
             verbs.append(String.format("%08d %s v 01 v%d 0 000 01 + 02 00 | %s  %n", i, i < 3 ? "35" : "38", i,
                     vdef));
             verb.put(vdef, i < 3 ? "verb.contact" : "verb.motion");
-            pos.put(vdef, "verb");
         }
-        // the same gloss as a noun and a verb: kept in wn-noun and wn-verb, ambiguous (dropped) in wn-pos
+        // the same gloss as a noun and a verb: kept in both tasks (each task de-duplicates on its own)
         nouns.append("00000100 05 n 01 run 0 000 | a shared gloss\n");
         verbs.append("00000100 38 v 01 run 0 000 | a shared gloss\n");
         noun.put("a shared gloss", "noun.animal");
@@ -94,9 +103,6 @@ class Text6CorporaTest {
         file("wordnet-base", "usr/share/wordnet/data.adj", "00000001 00 a 01 good 0 000 | having good qualities\n"
                 + "00000002 00 s 01 fine 0 000 | of high quality; \"fine wine\"\n");
         file("wordnet-base", "usr/share/wordnet/data.adv", "00000001 02 r 01 well 0 000 | in a good manner\n");
-        pos.put("having good qualities", "adjective");
-        pos.put("of high quality", "adjective");
-        pos.put("in a good manner", "adverb");
 
         // fortunes: nine English files with 10, 9, ..., 2 fortunes: the 8 largest are t1..t8
         for (int k = 1; k <= 9; k++) {
@@ -107,7 +113,6 @@ class Text6CorporaTest {
                 if (k <= 8) {
                     topic.put(t, "t" + k);
                 }
-                lang.put(t, "en");
             }
             file("fortunes", "usr/share/games/fortunes/t" + k, fortunes(texts));
             file("fortunes", "usr/share/games/fortunes/t" + k + ".dat", "\u0000\u0002binary index");
@@ -115,15 +120,16 @@ class Text6CorporaTest {
         file("fortunes", "usr/share/games/fortunes/ascii-art", fortunes(List.of("  /\\_/\\\n ( o.o )")));
         file("fortunes", "usr/share/games/fortunes/off/rude", fortunes(List.of("something offensive")));
         file("fortunes", "usr/share/doc/fortunes/copyright", "not a fortune\n%\nreally not\n");
+        // English, but neither of the eight largest files: in no task
         file("fortunes-min", "usr/share/games/fortunes/riddles", fortunes(List.of("What has keys but no locks?")));
-        lang.put("What has keys but no locks?", "en");
-        for (String[] l : new String[][] {{"de", "de/witze"}, {"es", "es/vida.fortunes"}, {"it", "it/adams"}}) {
+        for (String[] l : new String[][] {{"de", "de", "de/witze"}, {"es", "es", "es/vida.fortunes"},
+                {"it", "it", "it/adams"}, {"pt", "br", "brasil"}, {"pl", "pl", "pl/bajki"}}) {
             List<String> texts = new ArrayList<>();
             for (int j = 0; j < 6; j++) {
                 texts.add("fortune " + l[0] + " " + j);
                 lang.put("fortune " + l[0] + " " + j, l[0]);
             }
-            file("fortunes-" + l[0], "usr/share/games/fortunes/" + l[1], fortunes(texts));
+            file("fortunes-" + l[1], "usr/share/games/fortunes/" + l[2], fortunes(texts));
         }
         // fortunes-it links its files into the English directory: read once, as Italian
         Path itRoot = roots.get("fortunes-it");
@@ -146,6 +152,20 @@ class Text6CorporaTest {
         ManPageNamesTest.gzip(man.resolve("man2/alias.2.gz"), ".so man2/page1.2\n");
         Files.createSymbolicLink(man.resolve("man2/link.2.gz"), Path.of("page2.2.gz"));
         ManPageNamesTest.gzip(roots.get("manpages").resolve("usr/share/doc/manpages/changelog.gz"), "changes\n");
+
+        // apt's index: two packages per deb-section section (one in contrib), and packages that are in no class
+        for (String sec : Text6Corpora.DEB_SECTIONS) {
+            for (int i = 0; i < 2; i++) {
+                String pkg = sec + "-tool" + i;
+                aptIndex.append("Package: ").append(pkg).append("\nVersion: 1.0-1\nDescription: does ").append(sec)
+                        .append(" thing ").append(i).append("\nDescription-md5: 0123\nTag: role::program,\n")
+                        .append(" use::").append(sec).append("\nSection: ").append(i == 0 ? "" : "contrib/")
+                        .append(sec).append("\nPriority: optional\n\n");
+                debSection.put(pkg + ": does " + sec + " thing " + i, sec);
+            }
+        }
+        aptIndex.append("Package: python3-x\nDescription: a Python module\nSection: python\n\n")
+                .append("Package: no-section\nDescription: a package without a section\n\n");
     }
 
     private static Map<String, String> byText(TextTaskData t) {
@@ -170,14 +190,14 @@ class Text6CorporaTest {
         assertEquals(noun, byText(t.get("wn-noun")));
         assertEquals(List.of("verb.contact", "verb.motion"), t.get("wn-verb").classes());
         assertEquals(verb, byText(t.get("wn-verb")));
-        assertEquals(List.of("noun", "verb", "adjective", "adverb"), t.get("wn-pos").classes());
-        assertEquals(pos, byText(t.get("wn-pos")));
         assertEquals(List.of("t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"), t.get("fortune-topic").classes());
         assertEquals(topic, byText(t.get("fortune-topic")));
-        assertEquals(List.of("en", "de", "es", "it"), t.get("fortune-lang").classes());
+        assertEquals(List.of("de", "es", "it", "pt", "pl"), t.get("fortune-lang").classes());
         assertEquals(lang, byText(t.get("fortune-lang")));
         assertEquals(List.of("2", "3", "7"), t.get("man-section").classes());
         assertEquals(section, byText(t.get("man-section")));
+        assertEquals(Text6Corpora.DEB_SECTIONS, t.get("deb-section").classes());
+        assertEquals(debSection, byText(t.get("deb-section")));
         // 61 pages: validation and test get floor(61 / 6) = 10 each
         assertEquals(List.of(41, 10, 10), List.of(t.get("man-section").train().size(),
                 t.get("man-section").validation().size(), t.get("man-section").test().size()));
@@ -188,11 +208,23 @@ class Text6CorporaTest {
 
     @Test
     void missingWordNetFilesNameThePackage() throws IOException {
-        Files.delete(roots.get("wordnet-base").resolve("usr/share/wordnet/data.adv"));
+        Files.delete(roots.get("wordnet-base").resolve("usr/share/wordnet/data.verb"));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Text6Corpora.load(fake, new PrintStream(new ByteArrayOutputStream())));
-        assertTrue(e.getMessage().contains("wordnet-base") && e.getMessage().contains("data.adv")
+        assertTrue(e.getMessage().contains("wordnet-base") && e.getMessage().contains("data.verb")
                 && e.getMessage().contains("apt-get install --reinstall wordnet-base"), e.getMessage());
+    }
+
+    @Test
+    void anAptIndexWithoutADebSectionClassSaysSo() {
+        String index = aptIndex.toString();
+        aptIndex.setLength(0);
+        aptIndex.append(index.replace("Section: video", "Section: x11").replace("Section: contrib/video",
+                "Section: x11"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Text6Corpora.load(fake, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().contains("none in sections [video]") && e.getMessage().contains("apt-get update"),
+                e.getMessage());
     }
 
     @Test
