@@ -95,7 +95,15 @@ public final class FineTuner {
                     int size = Math.min(config.batch(), data.n() - start);
                     OneHotBatch.fill(data, order, start, size, classes, xb, yb);
                     double lr = config.lrAt(epoch * batches + b, total);
-                    lossSum += step(arch, params, view, opt, lr, task, manager, xb, yb, size, dim, classes) * size;
+                    double loss = step(arch, params, view, opt, lr, task, manager, xb, yb, size, dim, classes);
+                    if (!Double.isFinite(loss)) {
+                        // diverged: every weight is about to be NaN; stop before it is cached or merged
+                        throw new IllegalStateException(String.format("task '%s': the training loss became %s at "
+                                + "step %d of %d (epoch %d, lr %.3g): training diverged (or an input is not finite); lower the "
+                                + "learning rate",
+                                task, loss, epoch * batches + b + 1, total, epoch + 1, lr));
+                    }
+                    lossSum += loss * size;
                     if (bar != null) {
                         bar.step();
                     }
@@ -129,6 +137,9 @@ public final class FineTuner {
                 NDArray l = arch.logits(view.apply(params), task, x).logSoftmax(1).mul(y).sum().div(-size);
                 gc.backward(l);
                 loss = l.getFloat();
+            }
+            if (!Float.isFinite(loss)) {
+                return loss; // no update from a non-finite gradient (the caller stops)
             }
             opt.step(lr);
             return loss;
