@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /** The one way the engine shows progress: a bar on stderr (stdout stays for results), updated once a second. */
 public final class Progress {
+    static final int LOG_WIDTH = 120;
     private Progress() {
     }
 
@@ -18,7 +19,10 @@ public final class Progress {
                 .setUnit(unit, 1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(1000)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                // without a terminal (a log file, CI) the library's default width cut the trailing message (an
+                // epoch's loss) for long task names: 120 columns there; a terminal keeps its own width
+                .setConsumer(System.console() != null ? new ConsoleProgressBarConsumer(System.err)
+                        : new ConsoleProgressBarConsumer(System.err, LOG_WIDTH))
                 .build();
     }
 }
