@@ -9,11 +9,6 @@ import dev.twin.cli.chaos.Fault;
 import dev.twin.cli.stack.Stack;
 import dev.twin.cli.traffic.TrafficPlan;
 import dev.twin.core.bundle.Bundle;
-import dev.twin.core.bundle.SuiteBundler;
-import dev.twin.core.bundle.TwinRecipe;
-import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
-import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +35,8 @@ class ChaosTest {
     @BeforeAll
     static void up() throws Exception {
         Path root = Files.createTempDirectory(Path.of("target"), "chaos-").toAbsolutePath();
-        suite = Suites.byName("synthetic", DataLocator.standard());
-        bundle = SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out), TwinRecipe.defaults(0.5),
-                root.resolve("bundle"), System.out);
+        suite = SyntheticBundle.suite();
+        bundle = SyntheticBundle.get();
         work = root.resolve("stack");
         Stack.Options options = Stack.Options.defaults();
         for (String[] kv : SHORT_KAFKA_TIMEOUTS) {

@@ -13,11 +13,6 @@ import dev.twin.cli.traffic.TrafficPlan;
 import dev.twin.cli.traffic.TrafficResult;
 import dev.twin.cli.traffic.TrafficRun;
 import dev.twin.core.bundle.Bundle;
-import dev.twin.core.bundle.SuiteBundler;
-import dev.twin.core.bundle.TwinRecipe;
-import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
-import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskData;
 import dev.twin.core.suite.TaskSuite;
 import dev.twin.it.browser.Chromium;
@@ -57,9 +52,8 @@ class DashboardTest {
     @Timeout(420)
     void chartsFillInHeadlessChromiumWhileTrafficRunsAndMetricsCountTheTraffic() throws Exception {
         Path root = Files.createTempDirectory(Path.of("target"), "dashboard-").toAbsolutePath();
-        TaskSuite suite = Suites.byName("synthetic", DataLocator.standard());
-        Bundle bundle = SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out),
-                TwinRecipe.defaults(0.5), root.resolve("bundle"), System.out);
+        TaskSuite suite = SyntheticBundle.suite();
+        Bundle bundle = SyntheticBundle.get();
         work = root.resolve("stack");
         StackRecord stack = Stack.up(bundle.dir(), work, Stack.Options.defaults()
                 .withRouter("twin.router.grouping.strategy", "lattice")

@@ -12,11 +12,6 @@ import dev.twin.cli.traffic.TrafficPlan;
 import dev.twin.cli.traffic.TrafficResult;
 import dev.twin.cli.traffic.TrafficRun;
 import dev.twin.core.bundle.Bundle;
-import dev.twin.core.bundle.SuiteBundler;
-import dev.twin.core.bundle.TwinRecipe;
-import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
-import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +45,8 @@ class ScaleOutTest {
     @BeforeAll
     static void up() throws Exception {
         Path root = Files.createTempDirectory(Path.of("target"), "scale-").toAbsolutePath();
-        suite = Suites.byName("synthetic", DataLocator.standard());
-        Bundle bundle = SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out),
-                TwinRecipe.defaults(0.5), root.resolve("bundle"), System.out);
+        suite = SyntheticBundle.suite();
+        Bundle bundle = SyntheticBundle.get();
         work = root.resolve("stack");
         stack = Stack.up(bundle.dir(), work, Stack.Options.defaults().withInstances(2, 1, 1)
                 .withRouter("twin.router.grouping.strategy", "lattice")

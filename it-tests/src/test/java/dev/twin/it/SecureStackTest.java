@@ -19,11 +19,6 @@ import dev.twin.cli.traffic.TrafficPlan;
 import dev.twin.cli.traffic.TrafficResult;
 import dev.twin.cli.traffic.TrafficRun;
 import dev.twin.core.bundle.Bundle;
-import dev.twin.core.bundle.SuiteBundler;
-import dev.twin.core.bundle.TwinRecipe;
-import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
-import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskSuite;
 import dev.twin.proto.executor.ExecutorGrpc;
 import dev.twin.proto.executor.InstallReply;
@@ -88,9 +83,8 @@ class SecureStackTest {
     static void up() throws Exception {
         Path root = Files.createTempDirectory(Path.of("target"), "secure-").toAbsolutePath();
         tls = DevCertificates.create(root.resolve("tls"));
-        suite = Suites.byName("synthetic", DataLocator.standard());
-        Bundle bundle = SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out),
-                TwinRecipe.defaults(0.5), root.resolve("bundle"), System.out);
+        suite = SyntheticBundle.suite();
+        Bundle bundle = SyntheticBundle.get();
         work = root.resolve("stack");
         StackSecurity security = new StackSecurity(tls);
         client = security.client();

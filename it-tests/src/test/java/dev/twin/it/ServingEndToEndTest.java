@@ -21,12 +21,7 @@ import dev.twin.cli.traffic.TrafficPlan;
 import dev.twin.cli.traffic.TrafficResult;
 import dev.twin.cli.traffic.TrafficRun;
 import dev.twin.core.bundle.Bundle;
-import dev.twin.core.bundle.SuiteBundler;
-import dev.twin.core.bundle.TwinRecipe;
 import dev.twin.core.group.GroupingStrategies;
-import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
-import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskSuite;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -65,9 +60,8 @@ class ServingEndToEndTest {
     @BeforeAll
     static void up() throws Exception {
         root = Files.createTempDirectory(Path.of("target"), "e2e-").toAbsolutePath();
-        suite = Suites.byName("synthetic", DataLocator.standard());
-        bundle = SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out), TwinRecipe.defaults(0.5),
-                root.resolve("bundle"), System.out);
+        suite = SyntheticBundle.suite();
+        bundle = SyntheticBundle.get();
         work = root.resolve("stack");
         Stack.Options options = Stack.Options.defaults().withExecutors(2)
                 .withRouter("twin.router.sync-timeout-ms", "90000")

@@ -10,11 +10,6 @@ import dev.twin.cli.TwinCommand;
 import dev.twin.cli.stack.StackRecord;
 import dev.twin.core.bundle.Bundle;
 import dev.twin.core.bundle.BundleManifest;
-import dev.twin.core.bundle.SuiteBundler;
-import dev.twin.core.bundle.TwinRecipe;
-import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
-import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskData;
 import dev.twin.core.suite.TaskSuite;
 import java.net.URI;
@@ -54,10 +49,8 @@ class StackUpDownTest {
     @Test
     @Timeout(300)
     void upServesInferenceAndDownStopsEveryProcess() throws Exception {
-        TaskSuite suite = Suites.byName("synthetic", DataLocator.standard());
-        Path bundleDir = tmp.resolve("bundle");
-        SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out), TwinRecipe.defaults(0.5), bundleDir,
-                System.out);
+        TaskSuite suite = SyntheticBundle.suite();
+        Path bundleDir = SyntheticBundle.get().dir();
         work = tmp.resolve("stack");
         Path endpointsFile = tmp.resolve("endpoints.json");
 

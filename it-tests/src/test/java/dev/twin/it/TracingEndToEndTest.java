@@ -11,11 +11,6 @@ import dev.twin.cli.traffic.GrpcClient;
 import dev.twin.cli.traffic.OipMessages;
 import dev.twin.cli.traffic.TrafficItem;
 import dev.twin.core.bundle.Bundle;
-import dev.twin.core.bundle.SuiteBundler;
-import dev.twin.core.bundle.TwinRecipe;
-import dev.twin.core.suite.DataLocator;
-import dev.twin.core.suite.SuiteModelCache;
-import dev.twin.core.suite.Suites;
 import dev.twin.core.suite.TaskData;
 import dev.twin.core.suite.TaskSuite;
 import dev.twin.it.OtlpReceiver.SpanData;
@@ -73,9 +68,8 @@ class TracingEndToEndTest {
     static void up() throws Exception {
         receiver = new OtlpReceiver();
         Path root = Files.createTempDirectory(Path.of("target"), "tracing-").toAbsolutePath();
-        suite = Suites.byName("synthetic", DataLocator.standard());
-        Bundle bundle = SuiteBundler.build(suite, SuiteModelCache.loadOrTrain(suite, System.out),
-                TwinRecipe.defaults(0.5), root.resolve("bundle"), System.out);
+        suite = SyntheticBundle.suite();
+        Bundle bundle = SyntheticBundle.get();
         work = root.resolve("stack");
         // export every 100 ms instead of 5 s so that the test does not wait on the batch span processor
         // synchronous calls wait out a cold start on a loaded machine (first batches, first forward passes)
