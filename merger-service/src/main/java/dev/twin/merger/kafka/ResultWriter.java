@@ -11,6 +11,7 @@ import dev.twin.proto.routed.OriginalHeader;
 import dev.twin.proto.routed.OriginalRequest;
 import dev.twin.proto.routed.RoutedBatch;
 import dev.twin.proto.routed.RoutedItem;
+import dev.twin.service.kafka.Redelivery;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;

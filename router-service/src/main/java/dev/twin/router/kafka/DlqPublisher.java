@@ -2,6 +2,7 @@ package dev.twin.router.kafka;
 
 import dev.twin.proto.failure.ErrorResult;
 import dev.twin.proto.failure.FailureHeaders;
+import dev.twin.service.kafka.Redelivery;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;

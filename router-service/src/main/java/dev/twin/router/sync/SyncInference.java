@@ -2,7 +2,6 @@ package dev.twin.router.sync;
 
 import dev.twin.proto.routed.Encoding;
 import dev.twin.proto.routed.OriginalRequest;
-import dev.twin.router.kafka.KafkaLink;
 import dev.twin.router.metrics.Channel;
 import dev.twin.router.metrics.RouterMetrics;
 import dev.twin.router.overload.OverloadedException;
@@ -12,6 +11,7 @@ import dev.twin.router.request.BadRequestException;
 import dev.twin.router.request.InferenceRequest;
 import dev.twin.router.route.RoutingPipeline;
 import dev.twin.router.tracing.RouterSpans;
+import dev.twin.service.kafka.KafkaLink;
 import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;

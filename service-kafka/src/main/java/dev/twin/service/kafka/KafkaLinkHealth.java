@@ -1,4 +1,4 @@
-package dev.twin.router.kafka;
+package dev.twin.service.kafka;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -6,8 +6,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness DOWN while the Kafka broker does not answer, with the reason and how long, and the Kafka requests whose
- * routing waits to be re-sent; UP again by itself once the broker answers (no restart: a new router would not help).
+ * Readiness DOWN while the Kafka broker does not answer, with the reason and how long, and how many records wait to
+ * be re-sent (the router's routed requests, the merger's results and dead letters); UP again by itself once the
+ * broker answers (no restart: a new process would not help).
  */
 @Readiness
 @ApplicationScoped

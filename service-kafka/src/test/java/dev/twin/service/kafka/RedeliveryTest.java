@@ -1,4 +1,4 @@
-package dev.twin.merger.kafka;
+package dev.twin.service.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package dev.twin.router.kafka;
+package dev.twin.service.kafka;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
@@ -11,9 +11,9 @@ import org.jboss.logging.Logger;
 /**
  * Re-sends what Kafka could not take for a passing reason (broker down or unreachable, a leader moving: Kafka's
  * retriable errors and timeouts) until the broker takes it, with back-off from {@link #FIRST_DELAY_MS} to
- * {@link #MAX_DELAY_MS}. A Kafka request is thus never dead-lettered or dropped because of an outage, however long:
- * its record stays unacknowledged (uncommitted) meanwhile. Other failures (record too large, invalid topic) are
- * returned at once: they are the record's, and go to the DLQ.
+ * {@link #MAX_DELAY_MS}. Nothing is thus dead-lettered, dropped or misfiled into the DLQ because of an outage, however
+ * long: the consumed record behind the send stays unacknowledged (uncommitted) meanwhile. Other failures (record too
+ * large, invalid topic) are returned at once: they are the record's, and it goes to the DLQ.
  */
 @ApplicationScoped
 public class Redelivery {
@@ -67,7 +67,7 @@ public class Redelivery {
     }
 
     /** Kafka's retriable errors and every kind of timeout (a broker that does not answer), anywhere in the causes. */
-    static boolean isTransient(Throwable err) {
+    public static boolean isTransient(Throwable err) {
         for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof RetriableException || t instanceof java.util.concurrent.TimeoutException
                     || t instanceof io.smallrye.mutiny.TimeoutException) {
@@ -77,7 +77,8 @@ public class Redelivery {
         return false;
     }
 
-    static String root(Throwable err) {
+    /** The innermost cause, as "Type: message". */
+    public static String root(Throwable err) {
         Throwable t = err;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -1,4 +1,4 @@
-package dev.twin.merger.kafka;
+package dev.twin.service.kafka;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,15 +15,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Whether the Kafka broker answers, asked every {@link #PERIOD} with a describeCluster bounded by {@link #TIMEOUT}
  * (the producers alone would only tell after their delivery timeout, minutes later), down after {@link #DOWN_AFTER}
- * failed probes in a row; readiness reports it
- * ({@link KafkaLinkHealth}). Replaces Quarkus' Kafka health check, whose unbounded wait made the readiness probe
- * hang while the broker was down. Uses the same {@code kafka.*} client settings as the channels. (The router has
- * the same class.)
+ * failed probes in a row. Readiness reports it ({@link KafkaLinkHealth}; Quarkus' own Kafka check waited without
+ * bound and made the probe hang while the broker was down). The router also refuses synchronous calls with
+ * UNAVAILABLE while the link is down, and answers a call whose wait overlapped an outage with UNAVAILABLE instead of
+ * a timeout ({@link #downSince}). Uses the service's {@code kafka.*} client settings (bootstrap, security).
  */
 @ApplicationScoped
 public class KafkaLink {
@@ -33,6 +34,7 @@ public class KafkaLink {
     private static final Logger LOG = Logger.getLogger(KafkaLink.class);
 
     private final Map<String, Object> kafkaConfig;
+    private final String clientId;
     private ScheduledExecutorService timer;
     private Admin admin;
     private volatile boolean up = true; // optimistic until the first probe: the channels report their own start
@@ -41,8 +43,10 @@ public class KafkaLink {
     private volatile String lastError = "";
     private int failures; // consecutive failed probes (probe thread only)
 
-    public KafkaLink(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public KafkaLink(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+                     @ConfigProperty(name = "quarkus.application.name") String application) {
         this.kafkaConfig = kafkaConfig;
+        this.clientId = application + "-kafka-link";
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -57,7 +61,7 @@ public class KafkaLink {
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-        p.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "twin-merger-kafka-link");
+        p.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         admin = Admin.create(p);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "twin-kafka-link");
@@ -107,6 +111,11 @@ public class KafkaLink {
     /** True unless the last probe found the broker unreachable. */
     public boolean up() {
         return up;
+    }
+
+    /** True when the broker was found down at any time since {@code nanos} (System.nanoTime()), or is down now. */
+    public boolean downSince(long nanos) {
+        return !up || (lastDownNanos > 0 && lastDownNanos - nanos >= 0);
     }
 
     /** Why the link is down and for how long, for health and error messages. */
