@@ -59,6 +59,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--subsets", paramLabel = "N", description = "tasks sweep: task subsets per size (default: 3)")
     Integer subsets;
 
+    @Option(names = "--rank", paramLabel = "R", description = "SVD rank of the exclusive experts (default: the "
+            + "suite's, 16); the bundle is rebuilt when its rank differs")
+    Integer rank;
+
     static final List<String> SWEEPS = List.of("compression", "tasks");
 
     @Override
@@ -81,6 +85,9 @@ final class EvalCommand implements Callable<Integer> {
         if (subsets != null && subsets < 1) {
             throw new CommandLine.ParameterException(cl, "--subsets must be >= 1, got " + subsets);
         }
+        if (rank != null && rank < 1) {
+            throw new CommandLine.ParameterException(cl, "--rank must be >= 1, got " + rank);
+        }
         TaskSuite s = Suites.resolve(suite, DataLocator.standard(), log);
         Path bundle = bundleDir != null ? bundleDir : TwinPaths.cacheDir().resolve("bundles").resolve(s.name());
         String kind = ablation ? "ablation-" : sweep != null ? "sweep-" + sweep + "-" : "eval-";
@@ -91,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
         String stem = json != null ? json.getFileName().toString().replaceFirst("\\.json$", "") : kind + s.name();
         Path md = dir.resolve(stem + ".md");
         Path png = dir.resolve(stem + ".png");
-        EvalConfig cfg = EvalConfig.defaults();
+        EvalConfig cfg = EvalConfig.defaults().withSvdRank(rank);
         if (sweep != null) {
             SweepReport report = sweep.equals("compression")
                     ? CompressionSweep.run(s, cfg, CompressionSweep.METHODS, CompressionSweep.DENSITIES, bundle, log)

@@ -216,14 +216,16 @@ class CliContractTest {
     @Test
     void evalAblationWritesItsTableJsonMarkdownAndChart() throws Exception {
         Path json = dir.resolve("ablation/synthetic.json");
-        Run r = twin("eval", "--suite", "synthetic", "--ablation", "--json", json.toString(), "--bundle-out",
-                dir.resolve("ablation-bundle").toString());
+        Run r = twin("eval", "--suite", "synthetic", "--ablation", "--rank", "4", "--json", json.toString(),
+                "--bundle-out", dir.resolve("ablation-bundle").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("dynamic-over-pretrained") && r.out().contains("twin-over-ties"), r.out());
         JsonNode methods = new ObjectMapper().readTree(json.toFile()).get("methods");
         assertEquals(11, methods.size());
         assertTrue(methods.has("shared") && methods.has("shared+dynamic"), methods.toString());
-        assertTrue(Files.readString(dir.resolve("ablation/synthetic.md")).contains("| shared+dynamic |"));
+        String md = Files.readString(dir.resolve("ablation/synthetic.md"));
+        assertTrue(md.contains("| shared+dynamic |"), md);
+        assertTrue(md.contains("svd rank 4") && !md.contains("svd rank 16"), "--rank 4 compresses at rank 4: " + md);
         assertTrue(Files.size(dir.resolve("ablation/synthetic.png")) > 1000);
     }
 
@@ -238,6 +240,9 @@ class CliContractTest {
         r = twin("eval", "--suite", "synthetic", "--sweep", "tasks", "--subsets", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--subsets must be >= 1, got 0"), r.err());
+        r = twin("eval", "--suite", "synthetic", "--rank", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--rank must be >= 1, got 0"), r.err());
         r = twin("eval", "--suite", "synthetic", "--sweep", "compression", "--subsets", "2");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--subsets applies to --sweep tasks only"), r.err());

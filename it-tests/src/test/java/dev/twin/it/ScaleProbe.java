@@ -83,7 +83,7 @@ final class ScaleProbe implements AutoCloseable {
         return out;
     }
 
-    /** The mergers' consumer group: stable with {@code members} members, each owning at least one partition. */
+    /** A consumer group (the mergers', the routers'): stable with {@code members} members, each owning a partition. */
     boolean groupStable(String group, int members) {
         try {
             ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()

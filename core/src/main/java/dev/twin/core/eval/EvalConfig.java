@@ -16,4 +16,10 @@ public record EvalConfig(List<Double> lambdaGrid, double tiesDensity, double dar
         return new EvalConfig(List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), 0.2, 0.5,
                 "task-arithmetic", null, 8, 256, 2, 8, 1.0, 1000, 0);
     }
+
+    /** The same settings with the exclusive experts' SVD rank set (null: the suite's). */
+    public EvalConfig withSvdRank(Integer rank) {
+        return new EvalConfig(lambdaGrid, tiesDensity, dareDensity, sharedMethod, rank, groupK, batchSize, latticeTopK,
+                latticeQ, temperature, selectionItems, seed);
+    }
 }
