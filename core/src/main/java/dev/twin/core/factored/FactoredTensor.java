@@ -1,7 +1,11 @@
 package dev.twin.core.factored;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.convolutional.Conv2d;
@@ -27,6 +31,8 @@ import java.util.List;
  * Every per-batch product takes the batch's array as first operand, so results live on the caller's manager.
  */
 final class FactoredTensor {
+    /** Largest per-slice product of the dense stack, in floats (64 MB). */
+    static final long DENSE_SLICE_FLOATS = 1L << 24;
     private final String name;
     private final int[] shape;
     private final int m;
@@ -153,13 +159,43 @@ final class FactoredTensor {
             d = Linear.linear(z, u).singletonOrThrow(); // ·Uᵀ
         }
         if (dense != null) {
-            NDArray z = Linear.linear(x, dense).singletonOrThrow(); // [B·k, T·m]: x·Dtᵀ for every t
-            z = flat ? z.reshape(batch, tasks, m).mul(w.reshape(batch, tasks, 1)).sum(new int[] {1})
-                    : z.reshape(batch, k, tasks, m).mul(w.reshape(batch, 1, tasks, 1)).sum(new int[] {2})
-                    .reshape(batch * k, m); // Σt wt·x·Dtᵀ
+            NDArray z = denseLinearDelta(x, w, batch, k, DENSE_SLICE_FLOATS);
             d = d == null ? z : d.add(z);
         }
         return d;
+    }
+
+    /**
+     * Σt wt·x·Dtᵀ through the dense stack, [B·k, m], a slice of examples at a time so that x·Dtᵀ for every t (B·k·T·m
+     * floats) stays under {@code sliceFloats}: for MiniLM's feed-forward with 256 examples of 128 tokens and six
+     * sparse experts one product is 1.2 GB, and the whole batch's ran a text suite's compression sweep out of 24 GB.
+     */
+    NDArray denseLinearDelta(NDArray x, NDArray w, long batch, long k, long sliceFloats) {
+        long perExample = k * tasks * m;
+        long slice = Math.max(1, sliceFloats / perExample);
+        if (slice >= batch) {
+            return denseLinearSlice(x, w, batch, k);
+        }
+        NDList parts = new NDList();
+        for (long b0 = 0; b0 < batch; b0 += slice) {
+            long b1 = Math.min(batch, b0 + slice);
+            try (NDScope ignored = new NDScope()) { // frees this slice's [slice·k, T·m] products now
+                NDArray part = denseLinearSlice(x.get(new NDIndex("{}:{}", b0 * k, b1 * k)),
+                        w.get(new NDIndex("{}:{}", b0, b1)), b1 - b0, k);
+                NDScope.unregister(part);
+                parts.add(part);
+            }
+        }
+        NDArray out = NDArrays.concat(parts, 0);
+        parts.close();
+        return out;
+    }
+
+    private NDArray denseLinearSlice(NDArray x, NDArray w, long batch, long k) {
+        NDArray z = Linear.linear(x, dense).singletonOrThrow(); // [B·k, T·m]: x·Dtᵀ for every t
+        return k == 1 ? z.reshape(batch, tasks, m).mul(w.reshape(batch, tasks, 1)).sum(new int[] {1})
+                : z.reshape(batch, k, tasks, m).mul(w.reshape(batch, 1, tasks, 1)).sum(new int[] {2})
+                .reshape(batch * k, m); // Σt wt·x·Dtᵀ
     }
 
     /** The same for a convolution x [B, C, H, W] → [B, m, H', W']: conv with the ΣR filters of V, scale, 1×1 with U. */

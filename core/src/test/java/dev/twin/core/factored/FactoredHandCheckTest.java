@@ -195,4 +195,27 @@ class FactoredHandCheckTest {
             assertArrayEquals(new float[] {2 * c, -2 * c + 1, -1.5f * c + 1, 3 * c + 2}, y.toFloatArray(), 1e-5f);
         }
     }
+
+    /*
+     * Sparse experts go through the dense stack; a big batch is applied a slice of examples at a time. With a slice
+     * bound of 2·3·2 floats (one example of k = 3 rows, T = 2, m = 2) every example is its own slice, and the
+     * result must equal the whole batch at once. Hand check of example 0, row 0: x = [1, 0, 2], w = [1, 0]:
+     * Da = [[1, 0, 0], [0, 0, 3]] → x·Daᵀ = [1, 6].
+     */
+    @Test
+    void sparseExpertsAppliedSliceBySliceEqualTheWholeBatch() {
+        Sparse a = new Sparse(new int[] {2, 3}, new int[] {0, 5}, new float[] {1, 3});
+        Sparse b = new Sparse(new int[] {2, 3}, new int[] {1, 3}, new float[] {-2, 0.5f});
+        try (NDManager m = DjlRuntime.newManager()) {
+            FactoredTensor ft = new FactoredTensor(m, "fc.weight", new int[] {2, 3}, List.of(a, b));
+            NDArray x = m.create(new float[] {1, 0, 2, 0, 1, 1, 2, 2, 2, 1, 1, 0, 0, 0, 1, 3, 1, 2, 1, 2, 3, 0, 1, 0,
+                    4, 0, 1}, new Shape(9, 3)); // 3 examples × k = 3 rows
+            NDArray w = m.create(new float[] {1, 0, 0.25f, 0.75f, 0.5f, 0.5f}, new Shape(3, 2));
+            float[] whole = ft.denseLinearDelta(x, w, 3, 3, Long.MAX_VALUE).toFloatArray();
+            float[] sliced = ft.denseLinearDelta(x, w, 3, 3, 12).toFloatArray();
+            assertEquals(18, whole.length);
+            assertArrayEquals(new float[] {1, 6}, new float[] {whole[0], whole[1]}, 1e-6f);
+            assertArrayEquals(whole, sliced, 1e-6f);
+        }
+    }
 }
