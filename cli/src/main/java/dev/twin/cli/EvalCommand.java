@@ -59,6 +59,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--subsets", paramLabel = "N", description = "tasks sweep: task subsets per size (default: 3)")
     Integer subsets;
 
+    @Option(names = "--compressions", split = ",", paramLabel = "M[,M...]",
+            description = "compression sweep: the methods (default: svd,magnitude,bernoulli)")
+    List<String> compressions;
+
+    @Option(names = "--densities", split = ",", paramLabel = "D[,D...]",
+            description = "compression sweep: the densities kept, in (0, 1] (default: 0.005,0.01,0.02,0.05,0.1,0.2,0.5)")
+    List<Double> densities;
+
     @Option(names = "--rank", paramLabel = "R", description = "SVD rank of the exclusive experts (default: the "
             + "suite's, 16); the bundle is rebuilt when its rank differs")
     Integer rank;
@@ -85,6 +93,24 @@ final class EvalCommand implements Callable<Integer> {
         if (subsets != null && subsets < 1) {
             throw new CommandLine.ParameterException(cl, "--subsets must be >= 1, got " + subsets);
         }
+        if ((compressions != null || densities != null) && !"compression".equals(sweep)) {
+            throw new CommandLine.ParameterException(cl, "--compressions and --densities apply to --sweep compression only");
+        }
+        if (compressions != null) {
+            for (String c : compressions) {
+                if (!CompressionSweep.METHODS.contains(c)) {
+                    throw new CommandLine.ParameterException(cl, "unknown compression '" + c + "' (choices: "
+                            + String.join(", ", CompressionSweep.METHODS) + ")");
+                }
+            }
+        }
+        if (densities != null) {
+            for (double d : densities) {
+                if (!(d > 0 && d <= 1)) {
+                    throw new CommandLine.ParameterException(cl, "--densities must lie in (0, 1], got " + d);
+                }
+            }
+        }
         if (rank != null && rank < 1) {
             throw new CommandLine.ParameterException(cl, "--rank must be >= 1, got " + rank);
         }
@@ -101,7 +127,8 @@ final class EvalCommand implements Callable<Integer> {
         EvalConfig cfg = EvalConfig.defaults().withSvdRank(rank);
         if (sweep != null) {
             SweepReport report = sweep.equals("compression")
-                    ? CompressionSweep.run(s, cfg, CompressionSweep.METHODS, CompressionSweep.DENSITIES, bundle, log)
+                    ? CompressionSweep.run(s, cfg, compressions != null ? compressions : CompressionSweep.METHODS,
+                            densities != null ? densities : CompressionSweep.DENSITIES, bundle, log)
                     : TasksSweep.run(s, cfg, subsets != null ? subsets : 3, bundle,
                             TwinPaths.cacheDir().resolve("eval").resolve(s.name()).resolve("tasks-sweep-bundle"), log);
             cl.getOut().print(SweepWriter.console(report));

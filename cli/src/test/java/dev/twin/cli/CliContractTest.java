@@ -240,6 +240,15 @@ class CliContractTest {
         r = twin("eval", "--suite", "synthetic", "--sweep", "tasks", "--subsets", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--subsets must be >= 1, got 0"), r.err());
+        r = twin("eval", "--suite", "synthetic", "--sweep", "compression", "--compressions", "svd,zip");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown compression 'zip'"), r.err());
+        r = twin("eval", "--suite", "synthetic", "--sweep", "compression", "--densities", "0.1,1.5");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--densities must lie in (0, 1], got 1.5"), r.err());
+        r = twin("eval", "--suite", "synthetic", "--densities", "0.1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("apply to --sweep compression only"), r.err());
         r = twin("eval", "--suite", "synthetic", "--rank", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--rank must be >= 1, got 0"), r.err());
