@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
     boolean ablation;
 
     @Option(names = "--sweep", paramLabel = "KIND", description = "compression (svd, magnitude, bernoulli at "
-            + "densities 0.5%..50%: normalized score and storage) | tasks (average normalized score against the "
+            + "densities 0.5%%..50%%: normalized score and storage) | tasks (average normalized score against the "
             + "number of merged tasks, 2..T)")
     String sweep;
 

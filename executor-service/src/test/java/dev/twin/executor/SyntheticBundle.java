@@ -39,8 +39,8 @@ public class SyntheticBundle implements QuarkusTestResourceLifecycleManager {
         if (dir == null) {
             return;
         }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * all-MiniLM-L6-v2 (6 layers, hidden 384, 12 heads) from the Maven artifact
@@ -115,13 +114,8 @@ public final class MiniLm {
     }
 
     private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
+        if (Files.exists(p)) {
+            PathUtils.deleteDirectory(p);
         }
     }
 }

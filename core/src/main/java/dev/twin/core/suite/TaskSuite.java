@@ -20,10 +20,6 @@ public interface TaskSuite {
     Recipe recipe();
 
     /**
-     * SVD rank of the exclusive experts in this suite's bundle: DESIGN.md's 16 for the 784→512→256 trunk; a suite of
-     * narrow matrices needs less for the bundle to be smaller than its experts.
-     */
-    /**
      * Everything besides name, architecture and recipe that decides what training produces (data generation
      * constants, data files): part of the trained-model cache key, so changing it never reuses stale experts.
      */
@@ -34,6 +30,10 @@ public interface TaskSuite {
         return java.util.Optional.empty();
     }
 
+    /**
+     * SVD rank of the exclusive experts in this suite's bundle: DESIGN.md's 16 for the 784→512→256 trunk; a suite of
+     * narrow matrices needs less for the bundle to be smaller than its experts.
+     */
     default int twinRank() {
         return 16;
     }

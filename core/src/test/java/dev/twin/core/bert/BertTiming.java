@@ -55,11 +55,7 @@ public final class BertTiming {
             System.out.printf("DJL bert forward, batch %d, L %d, %s threads: %.1f ms/batch, %.0f sentences/s%n",
                     batch, l, System.getProperty("ai.djl.pytorch.num_threads"), 1000 * s / reps, reps * batch / s);
         }
-        try (java.util.stream.Stream<Path> files = Files.walk(fresh.getParent())) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        org.apache.commons.io.file.PathUtils.deleteDirectory(fresh.getParent());
     }
 
     private static void forward(Bert bert, Map<String, NDArray> params, NDManager m, float[][] rows) {

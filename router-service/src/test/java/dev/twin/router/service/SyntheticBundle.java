@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * Builds a bundle of the {@code synthetic} suite before the service starts and points twin.router.bundle at it. The
@@ -60,8 +60,8 @@ public class SyntheticBundle implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void delete(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            PathUtils.deleteDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
