@@ -18,26 +18,38 @@ import dev.twin.router.tracing.RouterSpans;
 import dev.twin.service.kafka.Redelivery;
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes twin.requests: a valid request joins the micro-batcher and its record is acknowledged once routed; a bad
- * one goes to twin.dlq with its reason and its caller gets an error result. Nothing stops the consumer and nothing is
- * dropped. At most max-in-flight-records records are between poll and acknowledgement: beyond that the method's
- * stage stays pending, so the connector delivers nothing more and pauses its partitions when its buffer is full.
+ * Consumes twin.requests a poll at a time: a valid request joins the micro-batcher and is settled once routed; a bad
+ * one goes to twin.dlq with its reason (settled once written) and its caller gets an error result. Nothing stops the
+ * consumer and nothing is dropped. At most max-in-flight-records records are between poll and settlement: beyond
+ * that the method waits, so the connector delivers nothing more and pauses its partitions when its buffer is full.
+ *
+ * <p>Polls, not messages: one SmallRye message per poll instead of one per request (the per-message context
+ * wrappers were 37% of the router's CPU under load, README "Benchmark"). Commits follow the merger's rule: with
+ * {@code batch=true} the throttled strategy knows only the last record of each partition of a poll, so that record is
+ * acked once every record of its partition in the poll is settled.
  */
 @ApplicationScoped
 public class RequestConsumer {
@@ -53,6 +65,8 @@ public class RequestConsumer {
     private final AsyncPermits inFlight;
     private final long drainMs;
     private volatile boolean draining;
+    // records of polls delivered to this consumer and not yet settled (routed, dead-lettered or abandoned)
+    private final AtomicInteger unsettled = new AtomicInteger();
     private final RouterMetrics metrics;
     private final RouterSpans spans;
     private final Redelivery redelivery;
@@ -72,14 +86,14 @@ public class RequestConsumer {
     }
 
     /**
-     * Graceful shutdown, first of the router's steps: no new record is taken, and the records already taken are
-     * routed (or dead-lettered) and acked, so the connector's final commit covers exactly them: a restart reads
-     * nothing twice. Bounded by twin.router.drain-seconds.
+     * Graceful shutdown, first of the router's steps: no new poll is taken, and every record of the polls already
+     * taken is routed (or dead-lettered) and its partition acked, so the connector's final commit covers exactly
+     * them: a restart reads nothing twice. Bounded by twin.router.drain-seconds.
      */
     void onStop(@Observes @Priority(50) ShutdownEvent event) {
         draining = true;
         long deadline = System.nanoTime() + drainMs * 1_000_000L;
-        while (inFlight.inUse() > 0 && System.nanoTime() < deadline) {
+        while (unsettled.get() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -87,49 +101,90 @@ public class RequestConsumer {
                 break;
             }
         }
-        if (inFlight.inUse() > 0) {
+        if (unsettled.get() > 0) {
             LOG.warnf("%d request records still in flight after %d ms: they stay uncommitted and are read again",
-                    inFlight.inUse(), drainMs);
+                    unsettled.get(), drainMs);
         } else {
             LOG.info("request records drained: every record taken is routed and acked");
         }
     }
 
-    // returns once the record holds a permit, so that records keep flowing into the batcher up to the bound;
-    // parsing runs on a worker thread (not the event loop) and the ack follows when the batch is published
+    // on a worker thread (parsing is not for the event loop); returns once every record of the poll holds a permit
+    // and is handed on, so records keep flowing into the batcher up to the bound
     @Incoming("requests")
-    public CompletionStage<Void> consume(Message<byte[]> message) {
+    @Blocking
+    public CompletionStage<Void> consume(KafkaRecordBatch<byte[], byte[]> polled) {
+        List<KafkaRecord<byte[], byte[]>> records = polled.getRecords();
+        // counted before the check: a shutdown either sees these records (and waits for them) or is seen here. Without
+        // that order a poll routed after the drain's last look was acked after the final commit, and answered twice
+        // after the restart (CI, 2026-11-30, with per-record consumption).
+        unsettled.addAndGet(records.size());
         if (draining) {
-            // shutting down: neither acked nor dead-lettered, so uncommitted, and read again after a restart; the
-            // stage never completes, so the connector delivers nothing more
+            // shutting down: the poll is neither acked nor dead-lettered, so uncommitted, and read again after a
+            // restart; the stage never completes, so the connector delivers nothing more
+            unsettled.addAndGet(-records.size());
             return new CompletableFuture<>();
         }
-        return inFlight.acquire().thenRun(() -> {
-            // checked again with the permit held: a shutdown that began after the check above, or while this record
-            // waited for a permit, has either seen the permit (and waits for this record) or is seen here (the
-            // record is left uncommitted). Without it a record routed after the drain's last look was acked after the
-            // final commit, and answered twice after the restart (CI, 2026-11-30).
-            if (draining) {
-                inFlight.release();
-                return;
+        Map<TopicPartition, List<CompletableFuture<Void>>> byPartition = new LinkedHashMap<>();
+        for (KafkaRecord<byte[], byte[]> rec : records) {
+            Settlement settled = new Settlement();
+            byPartition.computeIfAbsent(new TopicPartition(rec.getTopic(), rec.getPartition()),
+                    k -> new ArrayList<>()).add(settled.acked);
+            inFlight.acquire().join(); // waits while max-in-flight-records records are between poll and settlement
+            try {
+                handle(rec, settled);
+            } catch (RuntimeException e) {
+                LOG.error("request record not handled: its poll stays uncommitted", e);
+                settled.abandon();
             }
-            Infrastructure.getDefaultWorkerPool().execute(() -> {
-                try {
-                    handle(message);
-                } catch (RuntimeException e) {
-                    LOG.error("request record not handled", e);
-                    inFlight.release();
+        }
+        byPartition.forEach((tp, acked) -> {
+            KafkaRecord<byte[], byte[]> last = polled.getLatestOffsetRecords().get(tp);
+            CompletableFuture.allOf(acked.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
+                if (err == null) {
+                    last.ack();
+                } else {
+                    LOG.error("the DLQ could not be written: the poll is not committed and the channel stops", err);
+                    last.nack(err);
                 }
             });
         });
+        return CompletableFuture.completedFuture(null);
     }
 
-    /** Records between poll and acknowledgement. */
+    /** Records between poll and settlement. */
     public int inFlight() {
         return inFlight.inUse();
     }
 
-    private void handle(Message<byte[]> message) {
+    /**
+     * One record's way out: settled (acked: routed or dead-lettered; or failed: the DLQ itself failed) or abandoned
+     * (never completes, so its partition is not committed); either frees its permit and its place in the drain.
+     */
+    private final class Settlement {
+        final CompletableFuture<Void> acked = new CompletableFuture<>();
+
+        void ack() {
+            acked.complete(null);
+            release();
+        }
+
+        void fail(Throwable err) {
+            acked.completeExceptionally(err);
+            release();
+        }
+
+        void abandon() {
+            release();
+        }
+
+        private void release() {
+            unsettled.decrementAndGet();
+            inFlight.release();
+        }
+    }
+
+    private void handle(KafkaRecord<byte[], byte[]> message, Settlement settled) {
         IncomingKafkaRecordMetadata<?, ?> meta = message.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
         Headers headers = meta == null ? null : meta.getHeaders();
         byte[] key = meta == null ? null : (byte[]) meta.getKey();
@@ -146,32 +201,31 @@ public class RequestConsumer {
             metrics.rejected(Channel.KAFKA, e.problem());
             RouterSpans.fail(span, e.getMessage());
             span.end();
-            reject(message, key, value, headers, null, correlation, "INVALID_ARGUMENT", e.getMessage());
+            reject(settled, key, value, headers, null, correlation, "INVALID_ARGUMENT", e.getMessage());
             return;
         } catch (RuntimeException e) {
             // not ready or an unexpected failure: the record is kept (DLQ) rather than lost
             metrics.failed(Channel.KAFKA, holder.ready() ? "internal" : "not_ready");
             RouterSpans.end(span, e);
-            reject(message, key, value, headers, null, correlation, "UNAVAILABLE",
+            reject(settled, key, value, headers, null, correlation, "UNAVAILABLE",
                     "router could not read the request: " + e.getMessage());
             return;
         }
         InferenceRequest routed = request.deliver(correlation, request.replyTo(), original(key, value, headers));
-        // a broker outage is not the request's fault: it is routed again until Kafka takes it (record unacked)
+        // a broker outage is not the request's fault: it is routed again until Kafka takes it (record unsettled)
         redelivery.untilTaken("request '" + request.id() + "'", () -> pipeline.submit(routed)).whenComplete((v, err) -> {
             RouterSpans.end(span, err);
             if (err == null) {
                 metrics.routed(Channel.KAFKA, start);
-                message.ack();
-                inFlight.release();
+                settled.ack();
             } else if (draining) {
                 // the drain timed out and the batcher closed under it: not the request's fault; left uncommitted
-                inFlight.release();
+                settled.abandon();
             } else {
                 metrics.failed(Channel.KAFKA, "routing_failed");
                 Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                 LOG.warnf("request %s could not be routed: %s", request.id(), cause.getMessage());
-                reject(message, key, value, headers, request.id(), correlation, cause instanceof BadRequestException
+                reject(settled, key, value, headers, request.id(), correlation, cause instanceof BadRequestException
                         ? "INVALID_ARGUMENT" : "UNAVAILABLE", "routing failed: " + cause.getMessage());
             }
         });
@@ -195,7 +249,7 @@ public class RequestConsumer {
         return o.build();
     }
 
-    private void reject(Message<byte[]> message, byte[] key, byte[] value, Headers headers, String requestId,
+    private void reject(Settlement settled, byte[] key, byte[] value, Headers headers, String requestId,
                         String correlation, String code, String reason) {
         LOG.debugf("to DLQ: %s", reason);
         String id = requestId != null ? requestId : key == null ? "" : new String(key, StandardCharsets.UTF_8);
@@ -205,11 +259,10 @@ public class RequestConsumer {
                         protobuf, code, reason))
                 .whenComplete((v, err) -> {
                     if (err == null) {
-                        message.ack();
+                        settled.ack();
                     } else {
-                        message.nack(err);
+                        settled.fail(err);
                     }
-                    inFlight.release();
                 });
     }
 
