@@ -171,6 +171,7 @@ public final class Stack {
             log.println("topics " + String.join(", ", Topics.DEFAULTS) + " (" + partitions + " partitions) and "
                     + Topics.EXECUTORS + " (compacted) ready on " + bootstrap);
 
+            MemorySizing sizing = MemorySizing.of(bundle);
             for (int i = 0; i < execs; i++) {
                 int port = ports[k++];
                 started.add(ServiceProcess.start(executorSpec(executorName(i), executorJar, port, bundle, bootstrap,
@@ -187,7 +188,8 @@ public final class Stack {
                 int port = ports[k++];
                 scrape.add(instanceName(MERGER, i) + "=" + metricsUrl(false, port));
                 started.add(ServiceProcess.start(new ServiceProcess.Spec(instanceName(MERGER, i), mergerJar,
-                        port, "1g", merged(merged(props("twin.merger.bundle", bundle.toString(),
+                        port, sizing.mergerHeap(), merged(merged(props("twin.merger.bundle", bundle.toString(),
+                        "twin.merger.cache-budget-bytes", Long.toString(sizing.mergerCacheBytes()),
                         "twin.merger.discovery.mode", "kafka", "kafka.bootstrap.servers", bootstrap),
                         secured.merger()), options.merger())), work));
             }
@@ -284,7 +286,7 @@ public final class Stack {
      */
     private static ServiceProcess.Spec executorSpec(String name, Path jar, int port, Path bundle, String bootstrap,
                                                     Map<String, String> overrides) {
-        return new ServiceProcess.Spec(name, jar, port, "768m", merged(merged(merged(
+        return new ServiceProcess.Spec(name, jar, port, MemorySizing.of(bundle).executorHeap(), merged(merged(merged(
                 sharedMachine("twin.executor.threads", "TWIN_EXECUTOR_THREADS"),
                 props("twin.executor.bundle", bundle.toString())), props("twin.executor.heartbeat.enabled", "true",
                 "twin.executor.heartbeat.address", "127.0.0.1:" + port, "kafka.bootstrap.servers", bootstrap)),

@@ -12,6 +12,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -30,13 +31,22 @@ public class WeightStore {
 
     private final int capacity;
     private final long budgetBytes;
+    private final DirectMemory direct;
+    // direct memory the sets may take: measured at the first install, when only the bundle (and per-call buffers) is
+    // there; -1 until then
+    private long directRoom = -1;
     private long bytes;
     private long installs;
     private long evictions;
     // access order: iteration runs from least to most recently used
     private final LinkedHashMap<String, InstalledSet> sets = new LinkedHashMap<>(16, 0.75f, true);
 
+    @Inject
     public WeightStore(ExecutorConfig config) {
+        this(config, DirectMemory.ofThisJvm());
+    }
+
+    WeightStore(ExecutorConfig config, DirectMemory direct) {
         if (config.maxInstalled() < 1) {
             throw new IllegalArgumentException("twin.executor.max-installed must be at least 1, got "
                     + config.maxInstalled());
@@ -47,6 +57,7 @@ public class WeightStore {
         }
         this.capacity = config.maxInstalled();
         this.budgetBytes = config.maxInstalledBytes();
+        this.direct = direct;
     }
 
     /** Counters since start: sets installed and sets evicted to stay within the bounds. */
@@ -65,6 +76,7 @@ public class WeightStore {
 
     /** Installs (or replaces) the set under key; returns the keys evicted to stay within capacity, oldest first. */
     public List<String> install(LoadedModel model, String key, WeightSet weights) {
+        List<String> evicted = makeRoom(key, 4L * weights.numel());
         NDManager manager = model.newSubManager();
         Map<String, NDArray> params;
         try {
@@ -75,7 +87,6 @@ public class WeightStore {
         }
         InstalledSet fresh = new InstalledSet(key, params, manager::close, weights.numel());
         List<InstalledSet> dropped = new ArrayList<>();
-        List<String> evicted = new ArrayList<>();
         synchronized (sets) {
             InstalledSet old = sets.put(key, fresh);
             installs++;
@@ -99,6 +110,48 @@ public class WeightStore {
             LOG.debugf("installed '%s', evicted %s", key, evicted);
         }
         return evicted;
+    }
+
+    /**
+     * Evicts least recently used sets until {@code incoming} more bytes fit both the byte budget and the direct memory
+     * left, before anything is allocated. Sets live in direct memory, whose limit (the heap's size by default) can be
+     * below the byte budget: MiniLM's merged sets (90 MB each) exhausted a 768 MB executor before the budget evicted
+     * anything, and every later install failed with OutOfMemoryError (text-6, lattice, 1 Dec 2026). Evicted sets free
+     * their memory once no batch uses them and the collector has run (the JDK runs it when a direct allocation would
+     * not fit). A set that cannot fit even alone is refused with the sizes.
+     */
+    private List<String> makeRoom(String key, long incoming) {
+        List<InstalledSet> dropped = new ArrayList<>();
+        List<String> evicted = new ArrayList<>();
+        synchronized (sets) {
+            if (directRoom < 0) {
+                directRoom = direct.roomForSets(direct.used().getAsLong() - bytes);
+            }
+            if (incoming > directRoom) {
+                throw new IllegalStateException("weight set '" + key + "' needs " + mib(incoming) + " of direct memory "
+                        + "and this executor has " + mib(directRoom) + " for installed sets (direct memory limit "
+                        + mib(direct.max()) + ", the heap's -Xmx unless -XX:MaxDirectMemorySize is set): give it more");
+            }
+            long limit = Math.min(budgetBytes, directRoom);
+            Iterator<InstalledSet> it = sets.values().iterator();
+            while (bytes + incoming > limit && it.hasNext()) {
+                InstalledSet eldest = it.next();
+                if (eldest.key().equals(key)) {
+                    continue; // being replaced: freed by the install itself
+                }
+                it.remove();
+                bytes -= 4L * eldest.values();
+                evictions++;
+                dropped.add(eldest);
+                evicted.add(eldest.key());
+            }
+        }
+        dropped.forEach(InstalledSet::retire);
+        return evicted;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     /** Uses the set under key (marking it most recently used); NOT FOUND when it is not installed. */

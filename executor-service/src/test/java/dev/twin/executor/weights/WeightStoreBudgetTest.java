@@ -1,6 +1,7 @@
 package dev.twin.executor.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.twin.core.tensor.FloatTensor;
 import dev.twin.core.tensor.WeightSet;
@@ -79,6 +80,28 @@ class WeightStoreBudgetTest {
         assertEquals(List.of("b"), store.install(model, "c", set(1000)));
         assertEquals(new WeightStore.Counters(3, 1, 8000), store.counters());
         assertEquals(List.of("c", "a"), store.list().stream().map(Installed::key).toList());
+    }
+
+    @Test
+    void directMemoryBelowTheBudgetEvictsBeforeAllocating() {
+        // 10,000 bytes of direct memory left for sets, a byte budget of 1 GB: the direct room is the bound
+        WeightStore store = new WeightStore(config(10, 1L << 30), new DirectMemory(12_000, () -> 1_000, 1_000));
+        assertEquals(List.of(), store.install(model, "a", set(1000)));
+        assertEquals(List.of(), store.install(model, "b", set(1000)));
+        assertEquals(List.of("a"), store.install(model, "c", set(1000)));
+        assertEquals(new WeightStore.Counters(3, 1, 8000), store.counters());
+    }
+
+    @Test
+    void aSetLargerThanTheDirectMemoryLeftIsRefusedWithTheSizes() {
+        WeightStore store = new WeightStore(config(10, 1L << 30), new DirectMemory(3L << 20, () -> 1L << 20, 0));
+        store.install(model, "small", set(1000));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> store.install(model, "big", set(1 << 20))); // 4 MiB against 2 MiB of room
+        assertEquals("weight set 'big' needs 4.0 MiB of direct memory and this executor has 2.0 MiB for installed"
+                + " sets (direct memory limit 3.0 MiB, the heap's -Xmx unless -XX:MaxDirectMemorySize is set): give"
+                + " it more", e.getMessage());
+        assertEquals(List.of("small"), store.list().stream().map(Installed::key).toList()); // nothing evicted for it
     }
 
     @Test
