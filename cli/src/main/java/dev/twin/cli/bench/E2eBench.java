@@ -86,9 +86,7 @@ public final class E2eBench {
                         }
                     },
                     (record, report) -> {
-                        Double saturation = closed.containsKey(E2eReport.STATIC)
-                                ? closed.get(E2eReport.STATIC).throughput()
-                                : strategy.equals(E2eReport.STATIC) ? report.throughput() : null;
+                        Double saturation = staticSaturation(closed, strategy, report.throughput());
                         points.addAll(openLoop(strategy, record, traffic, saturation, report.throughput(), s, log));
                         if (strategy.equals(E2eReport.STATIC) && s.relayRecords() > 0) {
                             log.println("bench: Kafka relay ceiling, " + s.relayRecords() + " records on "
@@ -119,6 +117,19 @@ public final class E2eBench {
         }
         return new E2eReport(suite.name(), machine(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 closed, points, relay[0], engine, profiles);
+    }
+
+    /**
+     * Static's closed-loop throughput, the basis of the open-loop rates: measured earlier in the run, or just now
+     * when {@code strategy} is static; null when the run has no static (its report is still written, without ratios).
+     */
+    static Double staticSaturation(Map<String, TrafficReport> closed, String strategy, double own) {
+        TrafficReport s = closed.get(E2eReport.STATIC);
+        if (s != null) {
+            return s.throughput();
+        }
+        // not a conditional expression: with a double in one branch, null would be unboxed (it was, 1 Dec 2026)
+        return strategy.equals(E2eReport.STATIC) ? Double.valueOf(own) : null;
     }
 
     /** The open-loop points of one strategy on its running stack (none without a static saturation). */

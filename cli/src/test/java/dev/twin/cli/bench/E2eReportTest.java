@@ -26,6 +26,15 @@ class E2eReportTest {
                 new MergerStats(3, 1), Map.of("a", new TrafficReport.TaskScore(100, 100, 0.9, 0.95, 90 / 0.95)));
     }
 
+    @Test
+    void theOpenLoopBasisIsStaticsThroughputAndAbsentWithoutStatic() {
+        Map<String, TrafficReport> none = Map.of();
+        assertEquals(null, E2eBench.staticSaturation(none, "lattice", 1.4)); // a run of lattice alone: no basis
+        assertEquals(37.3, E2eBench.staticSaturation(none, E2eReport.STATIC, 37.3)); // static itself, just measured
+        Map<String, TrafficReport> withStatic = Map.of(E2eReport.STATIC, closed("static", 560, 170, 500));
+        assertEquals(560.0, E2eBench.staticSaturation(withStatic, "exact", 577));
+    }
+
     private static OpenLoopPoint point(String s, String basis, double f, double rate, double p99) {
         OpenLoopTarget t = new OpenLoopTarget(basis, f, rate, 500, null);
         return new OpenLoopPoint(s, t, 500, rate * 0.98, p99 / 2, p99, p99 * 1.5);
