@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * Heaps and the merger's cache, sized by the bundle: a merged weight set is as large as θ* (shared.safetensors), and
  * the executor keeps its installed sets in direct memory, whose limit is its heap size. The defaults fit the small
  * bundles; MiniLM's sets are 90 MB each, and at the defaults (768 MB executor, 256 MB merger cache) lattice on text-6
- * held five sets on the executor and two in the merger for ~50 cluster keys, and spent its time re-materializing and
+ * held five sets on the executor and two in the merger for its 18 cluster keys, and spent its time re-materializing and
  * re-installing them (1 Dec 2026).
  *
  * @param setBytes the size of one weight set (θ*), 0 when the bundle has none yet
