@@ -95,14 +95,9 @@ public class WeightStore {
                 dropped.add(old);
                 bytes -= 4L * old.values();
             }
-            Iterator<InstalledSet> it = sets.values().iterator();
-            while ((sets.size() > capacity || bytes > budgetBytes) && sets.size() > 1 && it.hasNext()) {
-                InstalledSet eldest = it.next();
-                it.remove();
-                bytes -= 4L * eldest.values();
-                evictions++;
-                dropped.add(eldest);
-                evicted.add(eldest.key());
+            while ((sets.size() > capacity || bytes > budgetBytes) && sets.size() > 1
+                    && evictEldest(key, dropped, evicted)) {
+                // one set evicted per pass
             }
         }
         dropped.forEach(InstalledSet::retire);
@@ -133,21 +128,31 @@ public class WeightStore {
                         + mib(direct.max()) + ", the heap's -Xmx unless -XX:MaxDirectMemorySize is set): give it more");
             }
             long limit = Math.min(budgetBytes, directRoom);
-            Iterator<InstalledSet> it = sets.values().iterator();
-            while (bytes + incoming > limit && it.hasNext()) {
-                InstalledSet eldest = it.next();
-                if (eldest.key().equals(key)) {
-                    continue; // being replaced: freed by the install itself
-                }
+            while (bytes + incoming > limit && evictEldest(key, dropped, evicted)) {
+                // one set evicted per pass
+            }
+        }
+        dropped.forEach(InstalledSet::retire);
+        return evicted;
+    }
+
+    /**
+     * With the lock held: evicts the least recently used set other than {@code keep} (the set being installed or
+     * replaced, which its install frees itself); false when there is none.
+     */
+    private boolean evictEldest(String keep, List<InstalledSet> dropped, List<String> evicted) {
+        for (Iterator<InstalledSet> it = sets.values().iterator(); it.hasNext(); ) {
+            InstalledSet eldest = it.next();
+            if (!eldest.key().equals(keep)) {
                 it.remove();
                 bytes -= 4L * eldest.values();
                 evictions++;
                 dropped.add(eldest);
                 evicted.add(eldest.key());
+                return true;
             }
         }
-        dropped.forEach(InstalledSet::retire);
-        return evicted;
+        return false;
     }
 
     private static String mib(long bytes) {
