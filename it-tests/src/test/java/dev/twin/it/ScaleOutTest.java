@@ -50,6 +50,7 @@ class ScaleOutTest {
         work = root.resolve("stack");
         stack = Stack.up(bundle.dir(), work, Stack.Options.defaults().withInstances(2, 1, 1)
                 .withRouter("twin.router.grouping.strategy", "lattice")
+                .withMerger("twin.merger.cluster-execution", "materialized")
                 .withRouter("twin.router.sync-timeout-ms", "90000"), System.out);
     }
 

@@ -91,6 +91,7 @@ class SecureStackTest {
         // lattice: clusters are materialized and installed on the executor, so the merger's Install must pass
         Stack.Options options = Stack.Options.defaults().withSecurity(security)
                 .withRouter("twin.router.grouping.strategy", "lattice")
+                .withMerger("twin.merger.cluster-execution", "materialized")
                 .withRouter("twin.router.sync-timeout-ms", "90000");
         stack = Stack.up(bundle.dir(), work, options, System.out);
     }

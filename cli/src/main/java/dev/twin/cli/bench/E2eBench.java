@@ -156,6 +156,7 @@ public final class E2eBench {
             TrafficResult r = TrafficRun.run(items, record.endpoints().bootstrap(), record.endpoints().grpc(),
                     record.endpoints().model(), settings, ArrivalSchedule.openLoop(t.ratePerSecond()), log);
             OpenLoopPoint p = OpenLoopPoint.measured(strategy, t, r);
+            LatencyTrace.write(s.workDir().resolve("latency-" + prefix + ".csv"), r);
             log.println(String.format(Locale.ROOT, "  achieved %.1f/s, %d of %d answered; p50 %.1f ms, p99 %.1f ms, "
                     + "p99.9 %.1f ms", p.achievedPerSecond(), p.answered(), items.size(), p.p50Ms(), p.p99Ms(),
                     p.p999Ms()));

@@ -90,6 +90,7 @@ public final class TrafficRun {
         Map<String, Answer> answers = new ConcurrentHashMap<>();
         Map<String, Integer> resultCopies = new ConcurrentHashMap<>();
         Map<String, Long> sent = new ConcurrentHashMap<>();
+        Map<String, Long> handed = new ConcurrentHashMap<>();
         Map<String, String> grpcErrors = new ConcurrentHashMap<>();
         List<DlqRecord> dlq = Collections.synchronizedList(new ArrayList<>());
         Map<Channel, Semaphore> slots = new EnumMap<>(Channel.class);
@@ -164,6 +165,7 @@ public final class TrafficRun {
                                 release.accept(item.id());
                             });
                 }
+                handed.put(item.id(), System.nanoTime());
             }
             kafka.flush();
             while (settled.get() < sent.size()
@@ -178,7 +180,7 @@ public final class TrafficRun {
         }
         int duplicates = resultCopies.values().stream().mapToInt(c -> Math.max(0, c - 1)).sum();
         return new TrafficResult(List.copyOf(plan), Map.copyOf(answers), duplicates, List.copyOf(dlq),
-                Map.copyOf(grpcErrors), Map.copyOf(sent), start, end);
+                Map.copyOf(grpcErrors), Map.copyOf(sent), Map.copyOf(handed), start, end);
     }
 
     private static boolean acquire(Semaphore slot, AtomicLong lastProgress, Duration stall) {

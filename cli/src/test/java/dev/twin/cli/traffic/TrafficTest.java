@@ -146,7 +146,8 @@ class TrafficTest {
                 "a1", new Answer("a1", 1, "a", "k2", 30 * ms),
                 "b0", new Answer("b0", 1, "b", "k1", 50 * ms));
         Map<String, Long> sent = Map.of("a0", 0L, "a1", 10 * ms, "b0", 10 * ms, "b1", 20 * ms);
-        TrafficResult r = new TrafficResult(items, answers, 2, List.of(), Map.of(), sent, 0, 50 * ms);
+        TrafficResult r = new TrafficResult(items, answers, 2, List.of(), Map.of(), sent, sent, 0,
+                50 * ms);
         TrafficReport rep = TrafficReport.of("t", r, Map.of("a0", 0, "a1", 0, "b0", 0), new MergerStats(3, 1));
         assertEquals(4, rep.requests());
         assertEquals(3, rep.answered());

@@ -24,6 +24,21 @@ public interface MergerConfig {
     @WithDefault("auto")
     String device();
 
+    /**
+     * How cluster traffic (lattice, group, top1, per-request) runs: factored (default: each row computes θ(w_key)·x as
+     * θ*·x plus the exclusive experts' factors weighted by the key's w, like exact traffic; nothing materialized or
+     * installed) or materialized (θ(w_key) materialized once per key, cached and installed on the key's executor).
+     * Both give the same answers; README ("cluster execution") has the measurements behind the default.
+     */
+    @WithDefault("factored")
+    ClusterExecution clusterExecution();
+
+    /** Values of {@link #clusterExecution()}. */
+    enum ClusterExecution {
+        FACTORED,
+        MATERIALIZED
+    }
+
     /** Memory budget of the merged-weight cache in bytes (a set costs 4 × numel). */
     @WithDefault("268435456")
     long cacheBudgetBytes();

@@ -1,5 +1,8 @@
 package dev.twin.merger.kafka;
 
+import com.google.protobuf.ByteString;
+import dev.twin.proto.tensor.Fp32;
+
 import dev.twin.merger.model.LoadedBundle;
 import dev.twin.proto.routed.Encoding;
 import dev.twin.proto.routed.RoutedBatch;
@@ -96,7 +99,9 @@ final class BatchCheck {
             throw new BadRecordException("cluster '" + key + "' carries per-row weights, which only cluster '"
                     + Route.EXACT_KEY + "' uses");
         }
-        Checked checked = new Checked(batch, route, new String[n], rowStart);
+        ByteString keyWeights = route == Route.GROUPED ? Fp32.encode(bundle.weights(batch.getMergeWeightsMap()))
+                : ByteString.EMPTY;
+        Checked checked = new Checked(batch, route, new String[n], rowStart, keyWeights);
         for (int i = 0; i < n; i++) {
             RoutedItem item = batch.getItems(i);
             String task = item.getTask().isEmpty() ? defaultTask(checked, i, bundle) : item.getTask();

@@ -12,7 +12,7 @@ import java.util.List;
  * Packs the records of one unit (same base weights) into executor calls no larger than the executor's message
  * limit: whole records are coalesced while they fit, and a record too large on its own is split by rows into calls
  * of its own. The routed row blocks (and exact row weights) are passed through as slices of the records' bytes,
- * never decoded or re-encoded.
+ * never decoded or re-encoded; a cluster run factored gets its key's weights once per row.
  */
 final class CallPacker {
     // tag + longest length varint of a bytes field, for inputs and weights
@@ -76,8 +76,7 @@ final class CallPacker {
     private static long rowsBytes(RecordWork w, int from, int to, boolean weighted) {
         Checked c = w.parsed.checked();
         RoutedBatch b = c.batch();
-        long perRowBlock = (long) b.getRowSize() * Float.BYTES
-                + (weighted ? b.getRowWeights().size() / Math.max(1, c.totalRows()) : 0);
+        long perRowBlock = (long) b.getRowSize() * Float.BYTES + (weighted ? c.weightBytesPerRow() : 0);
         long bytes = (to - from) * perRowBlock;
         for (int r = from; r < to; r++) {
             int item = w.itemOfRow(r);
@@ -108,8 +107,7 @@ final class CallPacker {
             }
             inputs.add(b.getRows().substring(s.from() * rowBytes, s.to() * rowBytes));
             if (weighted) {
-                int wBytes = b.getRowWeights().size() / c.totalRows();
-                weights.add(b.getRowWeights().substring(s.from() * wBytes, s.to() * wBytes));
+                weights.add(c.factoredWeights(s.from(), s.to()));
             }
         }
         req.setInputs(ByteString.copyFrom(inputs)); // a rope over the slices: no copy until serialization

@@ -22,8 +22,9 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one executor call: exact and static traffic on the least loaded executor with no install; a cluster's on its
- * key's owner with θ(w) from the cache (materialized and installed when new). Retries with back-off while no executor
+ * Runs one executor call: factored and shared calls (exact and static traffic, and clusters when they run factored) on
+ * the least loaded executor with no install; a materialized cluster's on its key's owner with θ(w) from the cache
+ * (materialized and installed when new). Retries with back-off while no executor
  * answers or the bundle is not loaded (neither is the record's fault), then gives up with the reason.
  */
 @ApplicationScoped
@@ -48,17 +49,20 @@ public class CallRunner {
     }
 
     /** The reply to call, its rows checked against the request's (count and request ids, in order). */
-    ExecuteReply run(Call call, Route route, Map<String, Float> mergeWeights) {
+    ExecuteReply run(Call call, Execution execution, Map<String, Float> mergeWeights) {
         Set<SpanContext> items = new LinkedHashSet<>();
         for (Call.Segment s : call.segments()) {
             for (int r = s.from(); r < s.to(); r++) {
                 items.add(s.work().parsed.spans().context(s.work().itemOfRow(r)));
             }
         }
-        Span span = spans.call(route == Route.GROUPED ? call.request().getKey() : route.name().toLowerCase(
-                java.util.Locale.ROOT), call.rows(), items);
+        Span span = spans.call(switch (execution) {
+            case MATERIALIZED -> call.request().getKey();
+            case FACTORED -> Route.EXACT_KEY;
+            case SHARED -> Route.STATIC_KEY;
+        }, call.rows(), items);
         try (Scope ignored = span.makeCurrent()) {
-            return checked(call, route, mergeWeights);
+            return checked(call, execution, mergeWeights);
         } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
             throw e;
@@ -67,9 +71,9 @@ public class CallRunner {
         }
     }
 
-    private ExecuteReply checked(Call call, Route route, Map<String, Float> mergeWeights) {
-        ExecuteReply reply = withRetry(call.request(), () -> execute(call.request(), route, mergeWeights));
-        metrics.call(route.path(), call.rows());
+    private ExecuteReply checked(Call call, Execution execution, Map<String, Float> mergeWeights) {
+        ExecuteReply reply = withRetry(call.request(), () -> execute(call.request(), execution, mergeWeights));
+        metrics.call(execution.path(), call.rows());
         if (reply.getResultsCount() != call.rows()) {
             throw new IllegalStateException("executor answered " + reply.getResultsCount() + " of " + call.rows()
                     + " rows" + where(call.request()));
@@ -85,8 +89,8 @@ public class CallRunner {
         return reply;
     }
 
-    private ExecuteReply execute(ExecuteRequest request, Route route, Map<String, Float> mergeWeights) {
-        if (route != Route.GROUPED) {
+    private ExecuteReply execute(ExecuteRequest request, Execution execution, Map<String, Float> mergeWeights) {
+        if (execution != Execution.MATERIALIZED) {
             holder.require();
             return answered(executors.executeAnywhere(request));
         }

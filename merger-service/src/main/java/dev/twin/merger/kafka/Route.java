@@ -6,7 +6,10 @@ enum Route {
     EXACT,
     /** "static": θ* alone; nothing materialized or installed. */
     STATIC,
-    /** Any other key (lattice, group, top1, per-request): θ(w) of the cluster materialized, cached and installed. */
+    /**
+     * Any other key (lattice, group, top1, per-request): a cluster whose rows all compute θ(w_key)·x, either factored
+     * over θ* or on θ(w_key) materialized, cached and installed ({@link Execution}, twin.merger.cluster-execution).
+     */
     GROUPED;
 
     static final String EXACT_KEY = "exact";
@@ -18,22 +21,5 @@ enum Route {
             case STATIC_KEY -> STATIC;
             default -> GROUPED;
         };
-    }
-
-    /**
-     * How the executor serves the rows (the {@code path} tag of the metrics): factored per row over θ*, on a
-     * materialized θ(w), or on θ* alone.
-     */
-    String path() {
-        return switch (this) {
-            case EXACT -> "factored";
-            case GROUPED -> "materialized";
-            case STATIC -> "shared";
-        };
-    }
-
-    /** Whether the executor call carries per-row weights. */
-    boolean weighted() {
-        return this == EXACT;
     }
 }

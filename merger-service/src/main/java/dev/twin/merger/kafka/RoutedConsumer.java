@@ -39,7 +39,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes twin.routed a poll at a time and pipelines it: the records of a poll are grouped into units that share
- * base weights (all exact records, all static records, each cluster key with its weights), each unit is packed into
+ * base weights (all records run factored over θ*: exact ones and, unless cluster-execution is materialized, the
+ * clusters; all static records; each materialized cluster key with its weights), each unit is packed into
  * executor calls under the message limit, and the calls run on {@code parallel-clusters} threads; an item's result
  * is written the moment its last row is answered. The method returns as soon as the poll is dispatched, so the next
  * poll is taken while this one executes and waits for broker acks ({@code polls-in-flight} bounds how many).
@@ -68,6 +69,7 @@ public class RoutedConsumer {
     private final int pollBound;
     private final long retrySeconds;
     private final long drainSeconds;
+    private final MergerConfig.ClusterExecution clusterExecution;
     private volatile boolean draining;
     private final MergerMetrics metrics;
     private final MergerSpans spans;
@@ -88,6 +90,7 @@ public class RoutedConsumer {
         this.pollBound = config.pollsInFlight();
         this.retrySeconds = config.unavailableRetrySeconds();
         this.drainSeconds = config.drainSeconds();
+        this.clusterExecution = config.clusterExecution();
         this.polls = new Semaphore(pollBound);
         AtomicInteger n = new AtomicInteger();
         LOG.infof("%d executor calls in flight at most, %d polls", parallel, pollBound);
@@ -149,8 +152,8 @@ public class RoutedConsumer {
                           Map<TopicPartition, List<CompletableFuture<Void>>> byPartition) {
         awaitBundle();
         metrics.polled(polled.getRecords().size());
-        List<RecordWork> exact = new ArrayList<>();
-        List<RecordWork> stat = new ArrayList<>();
+        List<RecordWork> factored = new ArrayList<>();
+        List<RecordWork> shared = new ArrayList<>();
         Map<List<Object>, List<RecordWork>> clusters = new LinkedHashMap<>();
         Map<RecordWork, TopicPartition> partitionOf = new LinkedHashMap<>();
         for (KafkaRecord<String, byte[]> rec : polled.getRecords()) {
@@ -171,10 +174,10 @@ public class RoutedConsumer {
                         items));
                 partitionOf.put(w, tp);
                 metrics.record(checked.route().name().toLowerCase(java.util.Locale.ROOT));
-                switch (checked.route()) {
-                    case EXACT -> exact.add(w);
-                    case STATIC -> stat.add(w);
-                    case GROUPED -> clusters.computeIfAbsent(List.of(batch.getClusterKey(),
+                switch (executionOf(w)) {
+                    case FACTORED -> factored.add(w);
+                    case SHARED -> shared.add(w);
+                    case MATERIALIZED -> clusters.computeIfAbsent(List.of(batch.getClusterKey(),
                             batch.getMergeWeightsMap()), k -> new ArrayList<>()).add(w);
                 }
             } catch (BadRecordException e) {
@@ -186,8 +189,8 @@ public class RoutedConsumer {
             }
         }
         List<List<RecordWork>> units = new ArrayList<>();
-        units.add(exact);
-        units.add(stat);
+        units.add(factored);
+        units.add(shared);
         units.addAll(clusters.values());
         for (List<RecordWork> unit : units) {
             if (unit.isEmpty()) {
@@ -217,16 +220,20 @@ public class RoutedConsumer {
         }
     }
 
+    private Execution executionOf(RecordWork w) {
+        return Execution.of(w.parsed.checked().route(), clusterExecution);
+    }
+
     /** Starts the calls of one unit; the future of each record completes when it is settled. */
     private Map<RecordWork, CompletableFuture<Void>> runUnit(List<RecordWork> unit) {
         RoutedBatch first = unit.get(0).parsed.checked().batch();
-        Route route = unit.get(0).parsed.checked().route();
-        String key = route == Route.GROUPED ? first.getClusterKey() : "";
+        Execution execution = executionOf(unit.get(0));
+        String key = execution == Execution.MATERIALIZED ? first.getClusterKey() : "";
         Map<RecordWork, List<CompletableFuture<Void>>> perRecord = new LinkedHashMap<>();
         unit.forEach(w -> perRecord.put(w, new ArrayList<>()));
         List<Call> calls;
         try {
-            calls = packer.pack(unit, key, route.weighted());
+            calls = packer.pack(unit, key, execution.weighted());
         } catch (BadRecordException e) {
             // only a record with a single row beyond the message limit gets here: redo each record alone
             Map<RecordWork, CompletableFuture<Void>> out = new LinkedHashMap<>();
@@ -236,7 +243,7 @@ public class RoutedConsumer {
         }
         for (Call call : calls) {
             CompletableFuture<Void> f = CompletableFuture
-                    .supplyAsync(() -> runner.run(call, route, first.getMergeWeightsMap()), workers)
+                    .supplyAsync(() -> runner.run(call, execution, first.getMergeWeightsMap()), workers)
                     .thenCompose(reply -> publish(call, reply))
                     .exceptionallyCompose(e -> failed(call, unwrap(e)));
             call.segments().stream().map(Call.Segment::work).distinct().forEach(w -> perRecord.get(w).add(f));

@@ -39,7 +39,44 @@ class CallPackerTest {
             start[i + 1] = i + 1;
         }
         RoutedBatch batch = b.setRows(ByteString.copyFrom(in)).setRowWeights(ByteString.copyFrom(w)).build();
-        return new RecordWork(new Parsed(null, new RecordHeaders(), new Checked(batch, Route.EXACT, tasks, start)));
+        return new RecordWork(new Parsed(null, new RecordHeaders(), new Checked(batch, Route.EXACT, tasks, start,
+                ByteString.EMPTY)));
+    }
+
+    /** A cluster record of rows rows whose key weights are w (as BatchCheck encodes them). */
+    private static RecordWork cluster(String prefix, int rows, float[] w) {
+        RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey("lattice-x").setRowSize(DIM)
+                .putMergeWeights("a", w[0]).putMergeWeights("b", w[1]);
+        String[] tasks = new String[rows];
+        int[] start = new int[rows + 1];
+        for (int i = 0; i < rows; i++) {
+            b.addItems(RoutedItem.newBuilder().setRequestId(prefix + i));
+            tasks[i] = "b";
+            start[i + 1] = i + 1;
+        }
+        RoutedBatch batch = b.setRows(ByteString.copyFrom(new byte[rows * DIM * 4])).build();
+        return new RecordWork(new Parsed(null, new RecordHeaders(), new Checked(batch, Route.GROUPED, tasks, start,
+                dev.twin.proto.tensor.Fp32.encode(w))));
+    }
+
+    @Test
+    void aClusterRunFactoredCarriesItsKeysWeightsOncePerRowBesideExactRows() {
+        RecordWork exact = record("e", 2, 0);
+        RecordWork c = cluster("c", 3, new float[]{0.75f, 0.25f});
+        List<Call> calls = new CallPacker(4 << 20).pack(List.of(exact, c), "", true);
+        assertEquals(1, calls.size());
+        ExecuteRequest r = calls.get(0).request();
+        assertEquals(List.of("e0", "e1", "c0", "c1", "c2"), ids(r));
+        float[] w = dev.twin.proto.tensor.Fp32.decode(r.getWeights());
+        float[] exactW = dev.twin.proto.tensor.Fp32.decode(exact.parsed.checked().batch().getRowWeights());
+        float[] want = {exactW[0], exactW[1], exactW[2], exactW[3], 0.75f, 0.25f, 0.75f, 0.25f, 0.75f, 0.25f};
+        assertEquals(java.util.Arrays.toString(want), java.util.Arrays.toString(w));
+        // a row of the cluster costs as much as an exact one (8 B of weights): the limit of three rows per call
+        // (as in the next test) splits the cluster's three rows after the exact record's two
+        List<Call> small = new CallPacker(14 + 3 * 33).pack(List.of(exact, cluster("d", 3, new float[]{1, 0})), "",
+                true);
+        assertEquals(List.of(List.of("e0", "e1"), List.of("d0", "d1", "d2")), small.stream().map(x -> ids(x.request()))
+                .toList());
     }
 
     private static List<String> ids(ExecuteRequest r) {

@@ -141,19 +141,19 @@ class MergerServiceTest {
     }
 
     /** One request of the test: its rows (one or more) of a task's test split. */
-    private record Req(String id, String task, Encoding enc, String replyTo, float[][] rows) {
+    record Req(String id, String task, Encoding enc, String replyTo, float[][] rows) {
         Req(String id, String task, Split split, int row, Encoding enc, String replyTo) {
             this(id, task, enc, replyTo, new float[][]{Arrays.copyOfRange(split.x(), row * split.dim(),
                     (row + 1) * split.dim())});
         }
     }
 
-    private static Req req(String id, String task, Split split, int row, Encoding enc, String replyTo) {
+    static Req req(String id, String task, Split split, int row, Encoding enc, String replyTo) {
         return new Req(id, task, split, row, enc, replyTo);
     }
 
     /** Floats as one little-endian float32 block, the stack's tensor encoding. */
-    private static ByteString le(float[][] rows) {
+    static ByteString le(float[][] rows) {
         ByteBuffer b = ByteBuffer.allocate(Arrays.stream(rows).mapToInt(r -> r.length).sum() * Float.BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (float[] r : rows) {
@@ -165,7 +165,7 @@ class MergerServiceTest {
     }
 
     /** A routed batch as the router publishes it: items in order, their rows in one block. */
-    private static RoutedBatch.Builder batch(String key, Map<String, Float> w, List<Req> reqs) {
+    static RoutedBatch.Builder batch(String key, Map<String, Float> w, List<Req> reqs) {
         RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(key).putAllMergeWeights(w);
         List<float[]> rows = new ArrayList<>();
         for (Req r : reqs) {
@@ -181,7 +181,7 @@ class MergerServiceTest {
     }
 
     /** Produces one record to twin.routed; returns its offset. */
-    private static long produce(String key, byte[] value, String headerName, String headerValue) throws Exception {
+    static long produce(String key, byte[] value, String headerName, String headerValue) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaAndBundle.bootstrap);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
@@ -195,7 +195,7 @@ class MergerServiceTest {
     }
 
     /** Records of topic whose key satisfies want, polled until count of them arrived. */
-    private static List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<String> want, int count)
+    static List<ConsumerRecord<String, byte[]>> await(String topic, Predicate<String> want, int count)
             throws Exception {
         return await(topic, want, r -> true, count);
     }
@@ -240,7 +240,7 @@ class MergerServiceTest {
     }
 
     /** The predictions, task, cluster key and router weights of a result in either encoding, shapes checked. */
-    private record Decoded(String id, List<Integer> predictions, int classes, String task, String clusterKey,
+    record Decoded(String id, List<Integer> predictions, int classes, String task, String clusterKey,
                            List<Map<String, Float>> weights) {
         int predicted() {
             assertEquals(1, predictions.size());
@@ -263,7 +263,7 @@ class MergerServiceTest {
         return out;
     }
 
-    private static Decoded decode(ConsumerRecord<String, byte[]> r) throws Exception {
+    static Decoded decode(ConsumerRecord<String, byte[]> r) throws Exception {
         String type = header(r, "content-type");
         if ("application/json".equals(type)) {
             JsonNode n = JSON.readTree(r.value());
@@ -465,7 +465,7 @@ class MergerServiceTest {
         assertEquals(List.of(byTask(tasks, w[4]), byTask(tasks, w[5]), byTask(tasks, w[6])), multi.weights());
     }
 
-    private static Map<String, Float> byTask(List<String> tasks, float[] w) {
+    static Map<String, Float> byTask(List<String> tasks, float[] w) {
         Map<String, Float> m = new HashMap<>();
         for (int j = 0; j < tasks.size(); j++) {
             m.put(tasks.get(j), w[j]);
