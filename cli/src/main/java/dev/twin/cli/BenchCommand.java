@@ -13,7 +13,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -149,6 +151,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--workdir", paramLabel = "DIR", description = "default: ~/.cache/twin/bench")
         Path workDir;
 
+        @Option(names = "--router-property", paramLabel = "KEY=VALUE", description = "a setting of every router of "
+                + "the run (repeatable), e.g. mp.messaging.outgoing.routed.linger.ms=5: an A/B of the service's own "
+                + "configuration; the strategy's own settings win")
+        Map<String, String> routerProperties = new LinkedHashMap<>();
+
+        @Option(names = "--merger-property", paramLabel = "KEY=VALUE", description = "a setting of every merger of "
+                + "the run (repeatable), e.g. twin.merger.cluster-execution=materialized")
+        Map<String, String> mergerProperties = new LinkedHashMap<>();
+
         @Override
         public Integer call() {
             CommandLine cl = spec.commandLine();
@@ -186,7 +197,8 @@ final class BenchCommand implements Runnable {
             }
             E2eBench.Settings settings = new E2eBench.Settings(strategies, perTask, warmupPerTask, inFlight, fractions,
                     openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds, engineBatch, jfr,
-                    workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"));
+                    workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"),
+                    routerProperties, mergerProperties);
             E2eReport report = E2eBench.run(taskSuite, dir, settings, log);
             cl.getOut().print(report.table());
             report.profiles().forEach((s, list) -> {

@@ -280,6 +280,14 @@ class CliContractTest {
     }
 
     @Test
+    void benchServiceSettingsMustBeKeyValuePairs() {
+        Run r = twin("bench", "e2e", "--router-property", "mp.messaging.outgoing.routed.linger.ms");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("KEY=VALUE") && r.err().contains("mp.messaging.outgoing.routed.linger.ms"),
+                r.err());
+    }
+
+    @Test
     void everySubcommandHasHelp() {
         for (String c : List.of("merge", "modularize", "materialize", "eval", "recipe")) {
             Run r = twin(c, "--help");

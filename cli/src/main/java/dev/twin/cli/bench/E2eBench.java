@@ -39,7 +39,11 @@ public final class E2eBench {
     public record Settings(List<String> strategies, int perTask, int warmupPerTask, int inFlight,
                            List<Double> openLoopFractions, double openLoopOwn, double openLoopSeconds,
                            double maxOverload, int relayRecords, double engineSeconds, int engineBatch, boolean jfr,
-                           Path workDir) {
+                           Path workDir, Map<String, String> routerProperties, Map<String, String> mergerProperties) {
+        public Settings {
+            routerProperties = Map.copyOf(routerProperties);
+            mergerProperties = Map.copyOf(mergerProperties);
+        }
     }
 
     /** Requests in flight per channel in an open loop: a bound for safety only, far above any queue that drains. */
@@ -75,8 +79,14 @@ public final class E2eBench {
         Map<String, List<JfrProfile.Summary>> profiles = new LinkedHashMap<>();
         KafkaRelay.Ceiling[] relay = new KafkaRelay.Ceiling[1];
         for (String strategy : order) {
-            Stack.Options options = Stack.Options.defaults()
-                    .withRouter("twin.router.grouping.strategy", strategy)
+            Stack.Options options = Stack.Options.defaults();
+            for (Map.Entry<String, String> e : s.routerProperties().entrySet()) {
+                options = options.withRouter(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, String> e : s.mergerProperties().entrySet()) {
+                options = options.withMerger(e.getKey(), e.getValue());
+            }
+            options = options.withRouter("twin.router.grouping.strategy", strategy)
                     // a slow strategy queues requests for long: synchronous calls wait as long as the traffic may stall
                     .withRouter("twin.router.sync-timeout-ms", String.valueOf(closedLoop.grpcDeadlineMs()));
             StackRun.Hooks hooks = new StackRun.Hooks(
