@@ -31,32 +31,38 @@ class CallPackerTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = (byte) (seed - i);
         }
+        RoutedBatch batch = oneRowItems(b, prefix, rows).setRows(ByteString.copyFrom(in))
+                .setRowWeights(ByteString.copyFrom(w)).build();
+        return work(batch, Route.EXACT, "a", ByteString.EMPTY);
+    }
+
+    /** rows items of one row each, ids prefix-i. */
+    private static RoutedBatch.Builder oneRowItems(RoutedBatch.Builder b, String prefix, int rows) {
+        for (int i = 0; i < rows; i++) {
+            b.addItems(RoutedItem.newBuilder().setRequestId(prefix + i));
+        }
+        return b;
+    }
+
+    /** A checked record of one-row items, all of task. */
+    private static RecordWork work(RoutedBatch batch, Route route, String task, ByteString keyWeights) {
+        int rows = batch.getItemsCount();
         String[] tasks = new String[rows];
         int[] start = new int[rows + 1];
         for (int i = 0; i < rows; i++) {
-            b.addItems(RoutedItem.newBuilder().setRequestId(prefix + i));
-            tasks[i] = "a";
+            tasks[i] = task;
             start[i + 1] = i + 1;
         }
-        RoutedBatch batch = b.setRows(ByteString.copyFrom(in)).setRowWeights(ByteString.copyFrom(w)).build();
-        return new RecordWork(new Parsed(null, new RecordHeaders(), new Checked(batch, Route.EXACT, tasks, start,
-                ByteString.EMPTY)));
+        return new RecordWork(new Parsed(null, new RecordHeaders(), new Checked(batch, route, tasks, start,
+                keyWeights)));
     }
 
     /** A cluster record of rows rows whose key weights are w (as BatchCheck encodes them). */
     private static RecordWork cluster(String prefix, int rows, float[] w) {
         RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey("lattice-x").setRowSize(DIM)
                 .putMergeWeights("a", w[0]).putMergeWeights("b", w[1]);
-        String[] tasks = new String[rows];
-        int[] start = new int[rows + 1];
-        for (int i = 0; i < rows; i++) {
-            b.addItems(RoutedItem.newBuilder().setRequestId(prefix + i));
-            tasks[i] = "b";
-            start[i + 1] = i + 1;
-        }
-        RoutedBatch batch = b.setRows(ByteString.copyFrom(new byte[rows * DIM * 4])).build();
-        return new RecordWork(new Parsed(null, new RecordHeaders(), new Checked(batch, Route.GROUPED, tasks, start,
-                dev.twin.proto.tensor.Fp32.encode(w))));
+        RoutedBatch batch = oneRowItems(b, prefix, rows).setRows(ByteString.copyFrom(new byte[rows * DIM * 4])).build();
+        return work(batch, Route.GROUPED, "b", dev.twin.proto.tensor.Fp32.encode(w));
     }
 
     @Test
