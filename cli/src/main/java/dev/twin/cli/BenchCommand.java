@@ -106,6 +106,11 @@ final class BenchCommand implements Runnable {
                 description = "unmeasured inputs per task sent first (default: ${DEFAULT-VALUE})")
         int warmupPerTask;
 
+        @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "0",
+                description = "then keep warming up (rounds of the same inputs, closed loop) for S more seconds: the "
+                        + "JIT of every JVM keeps compiling for about a minute under load (default: ${DEFAULT-VALUE})")
+        double warmupSeconds;
+
         @Option(names = "--in-flight", paramLabel = "N", defaultValue = "64",
                 description = "closed loop: requests in flight per channel (default: ${DEFAULT-VALUE})")
         int inFlight;
@@ -169,11 +174,11 @@ final class BenchCommand implements Runnable {
                             + GroupingStrategies.SERVING_NAMES + ")");
                 }
             }
-            if (perTask < 1 || warmupPerTask < 0 || inFlight < 1 || relayRecords < 0 || engineSeconds < 0
+            if (perTask < 1 || warmupPerTask < 0 || !(warmupSeconds >= 0) || inFlight < 1 || relayRecords < 0 || engineSeconds < 0
                     || engineBatch < 1 || openLoopOwn < 0 || !(openLoopSeconds > 0) || !(maxOverload > 0)) {
                 throw new CommandLine.ParameterException(cl, "--per-task, --in-flight, --engine-batch, "
                         + "--open-loop-seconds and --open-loop-max-overload must be positive; --warmup-per-task, "
-                        + "--relay-records, --engine-seconds and --open-loop-own not negative");
+                        + "--warmup-seconds, --relay-records, --engine-seconds and --open-loop-own not negative");
             }
             List<Double> fractions = fractions(cl);
             PrintStream log = new PrintStream(System.err, true);
@@ -195,8 +200,8 @@ final class BenchCommand implements Runnable {
                 taskSuite = Suites.byName(name, DataLocator.standard(), log);
                 dir = bundle;
             }
-            E2eBench.Settings settings = new E2eBench.Settings(strategies, perTask, warmupPerTask, inFlight, fractions,
-                    openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds, engineBatch, jfr,
+            E2eBench.Settings settings = new E2eBench.Settings(strategies, perTask, warmupPerTask, warmupSeconds,
+                    inFlight, fractions, openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds, engineBatch, jfr,
                     workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"),
                     routerProperties, mergerProperties);
             E2eReport report = E2eBench.run(taskSuite, dir, settings, log);

@@ -288,6 +288,13 @@ class CliContractTest {
     }
 
     @Test
+    void benchWarmUpTimeMustNotBeNegative() {
+        Run r = twin("bench", "e2e", "--warmup-seconds", "-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--warmup-seconds") && r.err().contains("not negative"), r.err());
+    }
+
+    @Test
     void everySubcommandHasHelp() {
         for (String c : List.of("merge", "modularize", "materialize", "eval", "recipe")) {
             Run r = twin(c, "--help");

@@ -36,7 +36,7 @@ import java.util.Map;
  */
 public final class E2eBench {
     /** What to run (BenchCommand's options). */
-    public record Settings(List<String> strategies, int perTask, int warmupPerTask, int inFlight,
+    public record Settings(List<String> strategies, int perTask, int warmupPerTask, double warmupSeconds, int inFlight,
                            List<Double> openLoopFractions, double openLoopOwn, double openLoopSeconds,
                            double maxOverload, int relayRecords, double engineSeconds, int engineBatch, boolean jfr,
                            Path workDir, Map<String, String> routerProperties, Map<String, String> mergerProperties) {
@@ -91,6 +91,8 @@ public final class E2eBench {
                     .withRouter("twin.router.sync-timeout-ms", String.valueOf(closedLoop.grpcDeadlineMs()));
             StackRun.Hooks hooks = new StackRun.Hooks(
                     record -> {
+                        warmFor(strategy, record, warmup.isEmpty() ? traffic : warmup, s.warmupSeconds(), closedLoop,
+                                log);
                         if (s.jfr()) {
                             record.services().forEach(x -> JfrProfile.start(x.pid()));
                         }
@@ -127,6 +129,30 @@ public final class E2eBench {
         }
         return new E2eReport(suite.name(), machine(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 closed, points, relay[0], engine, profiles);
+    }
+
+    /**
+     * The time-based part of the warm-up: closed-loop rounds over {@code items} (fresh ids each round) until
+     * {@code seconds} have passed. A count cannot fit every strategy (static answers thousands a second, per-request
+     * a few), and the JIT of five JVMs on two cores keeps compiling for about a minute (README, 1 Dec 2026).
+     */
+    private static void warmFor(String strategy, StackRecord record, List<TrafficItem> items, double seconds,
+                                TrafficRun.Settings settings, PrintStream log) {
+        if (seconds <= 0) {
+            return;
+        }
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int rounds = 0;
+        long sent = 0;
+        while (System.nanoTime() < end) {
+            List<TrafficItem> round = cycle(items, items.size(), "warm-r" + rounds);
+            TrafficRun.run(round, record.endpoints().bootstrap(), record.endpoints().grpc(), record.endpoints().model(),
+                    settings, log);
+            rounds++;
+            sent += round.size();
+        }
+        log.println(String.format(Locale.ROOT, "%s: warm-up for %.0f s: %d more requests in %d rounds (not measured)",
+                strategy, seconds, sent, rounds));
     }
 
     /**
