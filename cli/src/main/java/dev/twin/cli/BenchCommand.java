@@ -107,8 +107,8 @@ final class BenchCommand implements Runnable {
         int warmupPerTask;
 
         @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "0",
-                description = "then keep warming up (rounds of the same inputs, closed loop) for S more seconds: the "
-                        + "JIT of every JVM keeps compiling for about a minute under load (default: ${DEFAULT-VALUE})")
+                description = "then keep warming up (rounds of the same inputs, closed loop) for S more seconds: on 2 "
+                        + "cores the JITs of the stack compile for minutes under load (default: ${DEFAULT-VALUE})")
         double warmupSeconds;
 
         @Option(names = "--in-flight", paramLabel = "N", defaultValue = "64",

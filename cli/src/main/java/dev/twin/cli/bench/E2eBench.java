@@ -134,7 +134,8 @@ public final class E2eBench {
     /**
      * The time-based part of the warm-up: closed-loop rounds over {@code items} (fresh ids each round) until
      * {@code seconds} have passed. A count cannot fit every strategy (static answers thousands a second, per-request
-     * a few), and the JIT of five JVMs on two cores keeps compiling for about a minute (README, 1 Dec 2026).
+     * a few), and under load the JIT of five JVMs on two cores kept compiling for 5 to 6 minutes (1 Dec 2026: 175 to
+     * 211 s of compile time per service by then, jstat -compiler; README).
      */
     private static void warmFor(String strategy, StackRecord record, List<TrafficItem> items, double seconds,
                                 TrafficRun.Settings settings, PrintStream log) {
@@ -174,13 +175,14 @@ public final class E2eBench {
         if (staticSaturation == null || own <= 0) {
             return List.of();
         }
-        List<OpenLoopPoint> out = new ArrayList<>();
-        for (OpenLoopTarget t : OpenLoopTarget.plan(staticSaturation, own, s.openLoopFractions(), s.openLoopOwn(),
-                s.openLoopSeconds(), OPEN_LOOP_MIN_REQUESTS, s.maxOverload())) {
+        List<OpenLoopTarget> plan = OpenLoopTarget.plan(staticSaturation, own, s.openLoopFractions(),
+                s.openLoopOwn(), s.openLoopSeconds(), OPEN_LOOP_MIN_REQUESTS, s.maxOverload());
+        Map<OpenLoopTarget, OpenLoopPoint> measured = new java.util.IdentityHashMap<>();
+        for (OpenLoopTarget t : OpenLoopTarget.runOrder(plan)) {
             if (!t.runs()) {
                 log.println(strategy + ": open loop at " + t.basis() + " × " + t.fraction() + " skipped: "
                         + t.skipped());
-                out.add(OpenLoopPoint.skipped(strategy, t));
+                measured.put(t, OpenLoopPoint.skipped(strategy, t));
                 continue;
             }
             String prefix = String.format(Locale.ROOT, "ol-%s-%s%.0f", strategy, t.basis(), 100 * t.fraction());
@@ -196,9 +198,9 @@ public final class E2eBench {
             log.println(String.format(Locale.ROOT, "  achieved %.1f/s, %d of %d answered; p50 %.1f ms, p99 %.1f ms, "
                     + "p99.9 %.1f ms", p.achievedPerSecond(), p.answered(), items.size(), p.p50Ms(), p.p99Ms(),
                     p.p999Ms()));
-            out.add(p);
+            measured.put(t, p);
         }
-        return out;
+        return plan.stream().map(measured::get).toList(); // reported in the plan's order
     }
 
     /** {@code n} items cycling over {@code traffic}, each with a fresh id (results of earlier runs never match). */

@@ -43,6 +43,15 @@ public record OpenLoopTarget(String basis, double fraction, double ratePerSecond
         return out;
     }
 
+    /**
+     * The order to run {@code plan} in: by rate, lowest first. A point above saturation leaves the stack queued up,
+     * its heap full of the backlog and its error paths freshly compiled; a point run after it measured that, not its
+     * own rate (1 Dec 2026: static at 1,134/s had p99 118.7 ms before the 100% point and 522.0 ms right after it).
+     */
+    public static List<OpenLoopTarget> runOrder(List<OpenLoopTarget> plan) {
+        return plan.stream().sorted(java.util.Comparator.comparingDouble(OpenLoopTarget::ratePerSecond)).toList();
+    }
+
     private static OpenLoopTarget target(String basis, double fraction, double rate, double own, double seconds,
                                          int minRequests, double maxOverload) {
         if (!(fraction > 0)) {

@@ -99,7 +99,7 @@ public final class TrafficRun {
         }
         Map<String, Boolean> released = new ConcurrentHashMap<>();
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-        AtomicInteger settled = new AtomicInteger(); // answered or dead-lettered
+        AtomicInteger settled = new AtomicInteger(); // answered, dead-lettered or failed (gRPC)
         ProgressBar bar = s.progress() ? Progress.bar("requests", plan.size(), "") : null;
 
         // frees the item's slot once (its answer, dead letter or gRPC error, whichever comes first)
@@ -161,7 +161,12 @@ public final class TrafficRun {
                     grpc.infer(OipMessages.proto(item, model), s.grpcDeadlineMs(),
                             r -> onAnswer.accept(OipMessages.fromProto(r, System.nanoTime())),
                             t -> {
-                                grpcErrors.put(item.id(), String.valueOf(t.getMessage()));
+                                // a failed call is settled too: waiting for it would idle the stack until the stall
+                                // timeout (an overloaded open-loop point's rejected calls did, 1 Dec 2026)
+                                if (grpcErrors.put(item.id(), String.valueOf(t.getMessage())) == null) {
+                                    settled.incrementAndGet();
+                                }
+                                lastProgress.set(System.nanoTime());
                                 release.accept(item.id());
                             });
                 }

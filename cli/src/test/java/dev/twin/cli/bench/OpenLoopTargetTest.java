@@ -31,6 +31,16 @@ class OpenLoopTargetTest {
     }
 
     @Test
+    void pointsRunFromTheLowestRateUpSoNoneFollowsAnOverloadedOne() {
+        // static 200/s, own 150/s: static 25..100% = 50, 100, 150, 200/s; own 50% = 75/s runs second
+        List<OpenLoopTarget> plan = OpenLoopTarget.plan(200, 150, List.of(0.25, 0.5, 0.75, 1.0), 0.5, 10, 1, 1.5);
+        List<OpenLoopTarget> order = OpenLoopTarget.runOrder(plan);
+        assertEquals(List.of(plan.get(0), plan.get(4), plan.get(1), plan.get(2), plan.get(3)), order);
+        assertEquals(75, order.get(1).ratePerSecond(), 1e-9);
+        assertEquals(OpenLoopTarget.OWN, order.get(1).basis());
+    }
+
+    @Test
     void shortPointsGetTheMinimumRequestsAndOwnZeroAddsNoPoint() {
         List<OpenLoopTarget> plan = OpenLoopTarget.plan(10, 10, List.of(0.5), 0, 2, 200, 1.5);
         assertEquals(1, plan.size());
