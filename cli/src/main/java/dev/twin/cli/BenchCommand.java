@@ -181,30 +181,21 @@ final class BenchCommand implements Runnable {
                         + "--warmup-seconds, --relay-records, --engine-seconds and --open-loop-own not negative");
             }
             List<Double> fractions = fractions(cl);
-            PrintStream log = new PrintStream(System.err, true);
-            TaskSuite taskSuite;
-            Path dir;
-            if (bundle == null) {
-                DefaultBundle.Served served = DefaultBundle.forDemo(log);
-                taskSuite = served.suite();
-                dir = served.dir();
-            } else {
+            if (bundle != null) {
                 if (!Files.isRegularFile(bundle.resolve("manifest.json"))) {
                     throw new CommandLine.ParameterException(cl, "--bundle " + bundle + " has no manifest.json");
                 }
-                String name = suite != null ? suite : bundle.toAbsolutePath().normalize().getFileName().toString();
-                if (!Suites.NAMES.contains(name)) {
+                if (!Suites.NAMES.contains(suiteName())) {
                     throw new CommandLine.ParameterException(cl, "cannot tell the suite of bundle " + bundle + " ('"
-                            + name + "' is not one of " + Suites.NAMES + "); name it with --suite");
+                            + suiteName() + "' is not one of " + Suites.NAMES + "); name it with --suite");
                 }
-                taskSuite = Suites.byName(name, DataLocator.standard(), log);
-                dir = bundle;
             }
+            PrintStream log = new PrintStream(System.err, true);
             E2eBench.Settings settings = new E2eBench.Settings(strategies, perTask, warmupPerTask, warmupSeconds,
-                    inFlight, fractions, openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds, engineBatch, jfr,
-                    workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"),
+                    inFlight, fractions, openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds,
+                    engineBatch, jfr, workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"),
                     routerProperties, mergerProperties);
-            E2eReport report = E2eBench.run(taskSuite, dir, settings, log);
+            E2eReport report = E2eBench.run(inputs(settings, log), settings, log);
             cl.getOut().print(report.table());
             report.profiles().forEach((s, list) -> {
                 cl.getOut().println("\nJFR, " + s + ":");
@@ -226,6 +217,20 @@ final class BenchCommand implements Runnable {
                         + settings.workDir());
             }
             return 0;
+        }
+
+        /** The run's inputs; the suite they come from is unreachable once this returns (see E2eBench.Inputs). */
+        private E2eBench.Inputs inputs(E2eBench.Settings settings, PrintStream log) {
+            if (bundle == null) {
+                DefaultBundle.Served served = DefaultBundle.forDemo(log);
+                return E2eBench.prepare(served.suite(), served.dir(), settings, log);
+            }
+            return E2eBench.prepare(Suites.byName(suiteName(), DataLocator.standard(), log), bundle, settings, log);
+        }
+
+        /** --suite, else the name of --bundle's directory. */
+        private String suiteName() {
+            return suite != null ? suite : bundle.toAbsolutePath().normalize().getFileName().toString();
         }
 
         private List<Double> fractions(CommandLine cl) {
