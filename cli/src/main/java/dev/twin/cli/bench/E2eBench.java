@@ -159,8 +159,8 @@ public final class E2eBench {
     /**
      * The time-based part of the warm-up: closed-loop rounds over {@code items} (fresh ids each round) until
      * {@code seconds} have passed. A count cannot fit every strategy (static answers thousands a second, per-request
-     * a few), and under load the JIT of five JVMs on two cores kept compiling for 5 to 6 minutes (1 Dec 2026: 175 to
-     * 211 s of compile time per service by then, jstat -compiler; README).
+     * a few), and under load the JIT of five JVMs on two cores kept compiling for 5 to 6 minutes (1 Dec 2026: 134 to
+     * 212 s of compile time per service by then, jstat -compiler; README).
      */
     private static void warmFor(String strategy, StackRecord record, List<TrafficItem> items, double seconds,
                                 TrafficRun.Settings settings, PrintStream log) {
