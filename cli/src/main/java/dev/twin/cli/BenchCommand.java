@@ -8,7 +8,6 @@ import dev.twin.cli.traffic.TrafficReport;
 import dev.twin.core.group.GroupingStrategies;
 import dev.twin.core.suite.DataLocator;
 import dev.twin.core.suite.Suites;
-import dev.twin.core.suite.TaskSuite;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,8 +173,8 @@ final class BenchCommand implements Runnable {
                             + GroupingStrategies.SERVING_NAMES + ")");
                 }
             }
-            if (perTask < 1 || warmupPerTask < 0 || !(warmupSeconds >= 0) || inFlight < 1 || relayRecords < 0 || engineSeconds < 0
-                    || engineBatch < 1 || openLoopOwn < 0 || !(openLoopSeconds > 0) || !(maxOverload > 0)) {
+            if (perTask < 1 || warmupPerTask < 0 || !(warmupSeconds >= 0) || inFlight < 1 || relayRecords < 0
+                    || engineSeconds < 0 || engineBatch < 1 || openLoopOwn < 0 || !(openLoopSeconds > 0) || !(maxOverload > 0)) {
                 throw new CommandLine.ParameterException(cl, "--per-task, --in-flight, --engine-batch, "
                         + "--open-loop-seconds and --open-loop-max-overload must be positive; --warmup-per-task, "
                         + "--warmup-seconds, --relay-records, --engine-seconds and --open-loop-own not negative");
@@ -193,7 +192,8 @@ final class BenchCommand implements Runnable {
             PrintStream log = new PrintStream(System.err, true);
             E2eBench.Settings settings = new E2eBench.Settings(strategies, perTask, warmupPerTask, warmupSeconds,
                     inFlight, fractions, openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds,
-                    engineBatch, jfr, workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"),
+                    engineBatch, jfr,
+                    workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"),
                     routerProperties, mergerProperties);
             E2eReport report = E2eBench.run(inputs(settings, log), settings, log);
             cl.getOut().print(report.table());

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +37,8 @@ import java.util.Map;
  */
 public final class E2eBench {
     /** What to run (BenchCommand's options). */
-    public record Settings(List<String> strategies, int perTask, int warmupPerTask, double warmupSeconds, int inFlight,
-                           List<Double> openLoopFractions, double openLoopOwn, double openLoopSeconds,
+    public record Settings(List<String> strategies, int perTask, int warmupPerTask, double warmupSeconds,
+                           int inFlight, List<Double> openLoopFractions, double openLoopOwn, double openLoopSeconds,
                            double maxOverload, int relayRecords, double engineSeconds, int engineBatch, boolean jfr,
                            Path workDir, Map<String, String> routerProperties, Map<String, String> mergerProperties) {
         public Settings {
@@ -57,8 +58,8 @@ public final class E2eBench {
     /**
      * What every strategy's run shares: the suite's name, the bundle, the measured and the warm-up traffic, and which
      * task's expert answers each measured request. It holds copies of the test inputs only: the suite's splits
-     * (fashion-mnist-8's are 1.6 GB) stay out of the client's heap while it measures. Kept there, they made the client's
-     * collections of 100–200 ms land in the open-loop tails (1 Dec 2026, -Xlog:gc).
+     * (fashion-mnist-8's are 1.6 GB) stay out of the measuring client's heap, where G1 marked them again and again
+     * (1 Dec 2026, -Xlog:gc: 1.65 GB live during the runs with them, about 200 MB without).
      */
     public record Inputs(String suite, Path bundleDir, List<TrafficItem> traffic, List<TrafficItem> warmup,
                          Map<String, Integer> expert) {
@@ -202,7 +203,7 @@ public final class E2eBench {
         }
         List<OpenLoopTarget> plan = OpenLoopTarget.plan(staticSaturation, own, s.openLoopFractions(),
                 s.openLoopOwn(), s.openLoopSeconds(), OPEN_LOOP_MIN_REQUESTS, s.maxOverload());
-        Map<OpenLoopTarget, OpenLoopPoint> measured = new java.util.IdentityHashMap<>();
+        Map<OpenLoopTarget, OpenLoopPoint> measured = new IdentityHashMap<>();
         for (OpenLoopTarget t : OpenLoopTarget.runOrder(plan)) {
             if (!t.runs()) {
                 log.println(strategy + ": open loop at " + t.basis() + " × " + t.fraction() + " skipped: "

@@ -1,6 +1,7 @@
 package dev.twin.cli.bench;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ public record OpenLoopTarget(String basis, double fraction, double ratePerSecond
      * own rate (1 Dec 2026: static at 1,134/s had p99 118.7 ms before the 100% point and 522.0 ms right after it).
      */
     public static List<OpenLoopTarget> runOrder(List<OpenLoopTarget> plan) {
-        return plan.stream().sorted(java.util.Comparator.comparingDouble(OpenLoopTarget::ratePerSecond)).toList();
+        return plan.stream().sorted(Comparator.comparingDouble(OpenLoopTarget::ratePerSecond)).toList();
     }
 
     private static OpenLoopTarget target(String basis, double fraction, double rate, double own, double seconds,
