@@ -56,13 +56,13 @@ public final class E2eBench {
     }
 
     /**
-     * What every strategy's run shares: the suite's name, the bundle, the measured and the warm-up traffic, and which
+     * What every strategy's run shares: the suite's name, the bundle (its directory and loaded), the measured and the warm-up traffic, and which
      * task's expert answers each measured request. It holds copies of the test inputs only: the suite's splits
      * (fashion-mnist-8's are 1.6 GB) stay out of the measuring client's heap, where G1 marked them again and again
      * (1 Dec 2026, -Xlog:gc: 1.65 GB live during the runs with them, about 200 MB without).
      */
-    public record Inputs(String suite, Path bundleDir, List<TrafficItem> traffic, List<TrafficItem> warmup,
-                         Map<String, Integer> expert) {
+    public record Inputs(String suite, Path bundleDir, Bundle bundle, List<TrafficItem> traffic,
+                         List<TrafficItem> warmup, Map<String, Integer> expert) {
         public Inputs {
             traffic = List.copyOf(traffic);
             warmup = List.copyOf(warmup);
@@ -80,12 +80,12 @@ public final class E2eBench {
                         s.warmupPerTask()))).toList(), s.warmupPerTask(), 12, "warm");
         Map<String, Integer> expert = OfflineReference.experts(Architectures.create(bundle.manifest().architecture()),
                 SuiteModelCache.loadOrTrain(suite, log).experts(), traffic);
-        return new Inputs(suite.name(), bundleDir, traffic, warmup, expert);
+        return new Inputs(suite.name(), bundleDir, bundle, traffic, warmup, expert);
     }
 
     public static E2eReport run(Inputs in, Settings s, PrintStream log) {
         Path bundleDir = in.bundleDir();
-        Bundle bundle = Bundle.load(bundleDir);
+        Bundle bundle = in.bundle();
         List<TrafficItem> traffic = in.traffic();
         List<TrafficItem> warmup = in.warmup();
         Map<String, Integer> expert = in.expert();
