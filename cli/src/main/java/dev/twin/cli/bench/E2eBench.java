@@ -56,8 +56,8 @@ public final class E2eBench {
     }
 
     /**
-     * What every strategy's run shares: the suite's name, the bundle (its directory and loaded), the measured and the warm-up traffic, and which
-     * task's expert answers each measured request. It holds copies of the test inputs only: the suite's splits
+     * What every strategy's run shares: the suite's name, the bundle (its directory and loaded), the measured and the
+     * warm-up traffic, and which task's expert answers each measured request. It holds copies of the test inputs only: the suite's splits
      * (fashion-mnist-8's are 1.6 GB) stay out of the measuring client's heap, where G1 marked them again and again
      * (1 Dec 2026, -Xlog:gc: 1.65 GB live during the runs with them, about 200 MB without).
      */
