@@ -145,6 +145,13 @@ final class BenchCommand implements Runnable {
                 description = "batch of the engine ceiling: the router's micro-batch bound (default: ${DEFAULT-VALUE})")
         int engineBatch;
 
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+                description = "N >= 2: every strategy's stack up at once, each warmed up, then N rounds of every "
+                        + "strategy's closed loop in turn (and each open-loop point N times); reports the median round "
+                        + "and the median of the per-round ratios to static, so that a host's drift over minutes "
+                        + "cancels (default: ${DEFAULT-VALUE}: one stack after the other)")
+        int rounds;
+
         @Option(names = "--jfr", description = "record a JFR profile of every service during each strategy's measured"
                 + " traffic (files in the working directory) and print the hottest frames")
         boolean jfr;
@@ -173,9 +180,9 @@ final class BenchCommand implements Runnable {
                             + GroupingStrategies.SERVING_NAMES + ")");
                 }
             }
-            if (perTask < 1 || warmupPerTask < 0 || !(warmupSeconds >= 0) || inFlight < 1 || relayRecords < 0
+            if (perTask < 1 || rounds < 1 || warmupPerTask < 0 || !(warmupSeconds >= 0) || inFlight < 1 || relayRecords < 0
                     || engineSeconds < 0 || engineBatch < 1 || openLoopOwn < 0 || !(openLoopSeconds > 0) || !(maxOverload > 0)) {
-                throw new CommandLine.ParameterException(cl, "--per-task, --in-flight, --engine-batch, "
+                throw new CommandLine.ParameterException(cl, "--per-task, --rounds, --in-flight, --engine-batch, "
                         + "--open-loop-seconds and --open-loop-max-overload must be positive; --warmup-per-task, "
                         + "--warmup-seconds, --relay-records, --engine-seconds and --open-loop-own not negative");
             }
@@ -194,7 +201,7 @@ final class BenchCommand implements Runnable {
                     inFlight, fractions, openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds,
                     engineBatch, jfr,
                     workDir != null ? workDir : dev.twin.core.runtime.TwinPaths.cacheDir().resolve("bench"),
-                    routerProperties, mergerProperties);
+                    routerProperties, mergerProperties, rounds);
             E2eReport report = E2eBench.run(inputs(settings, log), settings, log);
             cl.getOut().print(report.table());
             report.profiles().forEach((s, list) -> {

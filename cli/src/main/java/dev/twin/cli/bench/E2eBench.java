@@ -40,8 +40,12 @@ public final class E2eBench {
     public record Settings(List<String> strategies, int perTask, int warmupPerTask, double warmupSeconds,
                            int inFlight, List<Double> openLoopFractions, double openLoopOwn, double openLoopSeconds,
                            double maxOverload, int relayRecords, double engineSeconds, int engineBatch, boolean jfr,
-                           Path workDir, Map<String, String> routerProperties, Map<String, String> mergerProperties) {
+                           Path workDir, Map<String, String> routerProperties, Map<String, String> mergerProperties,
+                           int rounds) {
         public Settings {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be at least 1, got " + rounds);
+            }
             routerProperties = Map.copyOf(routerProperties);
             mergerProperties = Map.copyOf(mergerProperties);
         }
@@ -84,37 +88,22 @@ public final class E2eBench {
     }
 
     public static E2eReport run(Inputs in, Settings s, PrintStream log) {
+        if (s.rounds() > 1) {
+            return InterleavedBench.run(in, s, log);
+        }
         Path bundleDir = in.bundleDir();
-        Bundle bundle = in.bundle();
         List<TrafficItem> traffic = in.traffic();
         List<TrafficItem> warmup = in.warmup();
         Map<String, Integer> expert = in.expert();
-        TrafficRun.Settings closedLoop = new TrafficRun.Settings(s.inFlight(), Duration.ofSeconds(90), 60_000, false);
-
-        List<String> order = new ArrayList<>();
-        if (s.strategies().contains(E2eReport.STATIC)) {
-            order.add(E2eReport.STATIC); // its saturation sets the open-loop rates of every strategy
-        } else if (!s.openLoopFractions().isEmpty()) {
-            log.println("bench: static is not among the strategies, so open-loop points at fractions of its "
-                    + "throughput are skipped");
-        }
-        s.strategies().stream().filter(x -> !order.contains(x)).forEach(order::add);
+        TrafficRun.Settings closedLoop = closedLoop(s);
+        List<String> order = order(s, log);
 
         Map<String, TrafficReport> closed = new LinkedHashMap<>();
         List<OpenLoopPoint> points = new ArrayList<>();
         Map<String, List<JfrProfile.Summary>> profiles = new LinkedHashMap<>();
         KafkaRelay.Ceiling[] relay = new KafkaRelay.Ceiling[1];
         for (String strategy : order) {
-            Stack.Options options = Stack.Options.defaults();
-            for (Map.Entry<String, String> e : s.routerProperties().entrySet()) {
-                options = options.withRouter(e.getKey(), e.getValue());
-            }
-            for (Map.Entry<String, String> e : s.mergerProperties().entrySet()) {
-                options = options.withMerger(e.getKey(), e.getValue());
-            }
-            options = options.withRouter("twin.router.grouping.strategy", strategy)
-                    // a slow strategy queues requests for long: synchronous calls wait as long as the traffic may stall
-                    .withRouter("twin.router.sync-timeout-ms", String.valueOf(closedLoop.grpcDeadlineMs()));
+            Stack.Options options = options(strategy, s, closedLoop);
             StackRun.Hooks hooks = new StackRun.Hooks(
                     record -> {
                         warmFor(strategy, record, warmup.isEmpty() ? traffic : warmup, s.warmupSeconds(), closedLoop,
@@ -127,20 +116,10 @@ public final class E2eBench {
                         Double saturation = staticSaturation(closed, strategy, report.throughput());
                         points.addAll(openLoop(strategy, record, traffic, saturation, report.throughput(), s, log));
                         if (strategy.equals(E2eReport.STATIC) && s.relayRecords() > 0) {
-                            log.println("bench: Kafka relay ceiling, " + s.relayRecords() + " records on "
-                                    + record.endpoints().bootstrap());
-                            relay[0] = KafkaRelay.run(record.endpoints().bootstrap(),
-                                    KafkaRelay.meanBytes(payloads(traffic, record.endpoints().model())), s.relayRecords(), Stack.PARTITIONS,
-                                    s.workDir());
+                            relay[0] = relay(record, traffic, s, log);
                         }
                         if (s.jfr()) {
-                            List<JfrProfile.Summary> list = new ArrayList<>();
-                            for (StackRecord.Service x : record.services()) {
-                                Path file = s.workDir().resolve("jfr-" + strategy + "-" + x.name() + ".jfr");
-                                JfrProfile.stop(x.pid(), file);
-                                list.add(JfrProfile.summarize(x.name(), file, JFR_TOP));
-                            }
-                            profiles.put(strategy, list);
+                            profiles.put(strategy, stopProfiles(strategy, record, s.workDir()));
                         }
                     });
             StackRun.Outcome out = StackRun.run(strategy, bundleDir, s.workDir(), options, warmup, traffic, expert,
@@ -148,13 +127,68 @@ public final class E2eBench {
             closed.put(strategy, out.report());
             log.print(out.report().console());
         }
-        EngineCeiling.Result engine = null;
-        if (s.engineSeconds() > 0) {
-            log.println("bench: engine ceiling in process, batch " + s.engineBatch());
-            engine = EngineCeiling.measure(bundle, traffic, s.engineBatch(), s.engineSeconds());
-        }
         return new E2eReport(in.suite(), machine(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                closed, points, relay[0], engine, profiles);
+                closed, Map.of(), points, relay[0], engineCeiling(in, s, log), profiles);
+    }
+
+    /** The closed loop's client settings: {@code --in-flight} per channel, a 90 s stall bound, a 60 s gRPC deadline. */
+    static TrafficRun.Settings closedLoop(Settings s) {
+        return new TrafficRun.Settings(s.inFlight(), Duration.ofSeconds(90), 60_000, false);
+    }
+
+    /** The strategies in the order they run: static first, since its saturation sets every open-loop rate. */
+    static List<String> order(Settings s, PrintStream log) {
+        List<String> order = new ArrayList<>();
+        if (s.strategies().contains(E2eReport.STATIC)) {
+            order.add(E2eReport.STATIC);
+        } else if (!s.openLoopFractions().isEmpty()) {
+            log.println("bench: static is not among the strategies, so open-loop points at fractions of its "
+                    + "throughput are skipped");
+        }
+        s.strategies().stream().filter(x -> !order.contains(x)).forEach(order::add);
+        return order;
+    }
+
+    /** The stack of one strategy: the run's service properties, then the strategy's own settings (which win). */
+    static Stack.Options options(String strategy, Settings s, TrafficRun.Settings closedLoop) {
+        Stack.Options options = Stack.Options.defaults();
+        for (Map.Entry<String, String> e : s.routerProperties().entrySet()) {
+            options = options.withRouter(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : s.mergerProperties().entrySet()) {
+            options = options.withMerger(e.getKey(), e.getValue());
+        }
+        return options.withRouter("twin.router.grouping.strategy", strategy)
+                // a slow strategy queues requests for long: synchronous calls wait as long as the traffic may stall
+                .withRouter("twin.router.sync-timeout-ms", String.valueOf(closedLoop.grpcDeadlineMs()));
+    }
+
+    /** The Kafka relay ceiling on {@code record}'s broker, with records of the traffic's mean request size. */
+    static KafkaRelay.Ceiling relay(StackRecord record, List<TrafficItem> traffic, Settings s, PrintStream log) {
+        log.println("bench: Kafka relay ceiling, " + s.relayRecords() + " records on " + record.endpoints().bootstrap());
+        return KafkaRelay.run(record.endpoints().bootstrap(),
+                KafkaRelay.meanBytes(payloads(traffic, record.endpoints().model())), s.relayRecords(),
+                Stack.PARTITIONS, s.workDir());
+    }
+
+    /** Stops the JFR recordings of {@code record}'s services and summarizes each file. */
+    static List<JfrProfile.Summary> stopProfiles(String strategy, StackRecord record, Path workDir) {
+        List<JfrProfile.Summary> list = new ArrayList<>();
+        for (StackRecord.Service x : record.services()) {
+            Path file = workDir.resolve("jfr-" + strategy + "-" + x.name() + ".jfr");
+            JfrProfile.stop(x.pid(), file);
+            list.add(JfrProfile.summarize(x.name(), file, JFR_TOP));
+        }
+        return list;
+    }
+
+    /** The engine's in-process forward (after the stacks are down); null when {@code --engine-seconds} is 0. */
+    static EngineCeiling.Result engineCeiling(Inputs in, Settings s, PrintStream log) {
+        if (s.engineSeconds() <= 0) {
+            return null;
+        }
+        log.println("bench: engine ceiling in process, batch " + s.engineBatch());
+        return EngineCeiling.measure(in.bundle(), in.traffic(), s.engineBatch(), s.engineSeconds());
     }
 
     /**
@@ -163,7 +197,7 @@ public final class E2eBench {
      * a few), and under load the JIT of five JVMs on two cores kept compiling for 5 to 6 minutes (1 Dec 2026: 134 to
      * 212 s of compile time per service by then, jstat -compiler; README).
      */
-    private static void warmFor(String strategy, StackRecord record, List<TrafficItem> items, double seconds,
+    static void warmFor(String strategy, StackRecord record, List<TrafficItem> items, double seconds,
                                 TrafficRun.Settings settings, PrintStream log) {
         if (seconds <= 0) {
             return;
@@ -211,22 +245,33 @@ public final class E2eBench {
                 measured.put(t, OpenLoopPoint.skipped(strategy, t));
                 continue;
             }
-            String prefix = String.format(Locale.ROOT, "ol-%s-%s%.0f", strategy, t.basis(), 100 * t.fraction());
-            List<TrafficItem> items = cycle(traffic, t.requests(), prefix);
-            log.println(String.format(Locale.ROOT, "%s: open loop, %d requests at %.1f/s (%s × %.2f)", strategy,
-                    items.size(), t.ratePerSecond(), t.basis(), t.fraction()));
-            TrafficRun.Settings settings = new TrafficRun.Settings(OPEN_LOOP_IN_FLIGHT, Duration.ofSeconds(90),
-                    60_000, false);
-            TrafficResult r = TrafficRun.run(items, record.endpoints().bootstrap(), record.endpoints().grpc(),
-                    record.endpoints().model(), settings, ArrivalSchedule.openLoop(t.ratePerSecond()), log);
-            OpenLoopPoint p = OpenLoopPoint.measured(strategy, t, r);
-            LatencyTrace.write(s.workDir().resolve("latency-" + prefix + ".csv"), r);
-            log.println(String.format(Locale.ROOT, "  achieved %.1f/s, %d of %d answered; p50 %.1f ms, p99 %.1f ms, "
-                    + "p99.9 %.1f ms", p.achievedPerSecond(), p.answered(), items.size(), p.p50Ms(), p.p99Ms(),
-                    p.p999Ms()));
-            measured.put(t, p);
+            measured.put(t, OpenLoopPoint.measured(strategy, t,
+                    List.of(openLoopPoint(strategy, record, traffic, t, "", s, log))));
         }
         return plan.stream().map(measured::get).toList(); // reported in the plan's order
+    }
+
+    /**
+     * One open-loop point on {@code record}'s stack: {@code t.requests()} items due at {@code t}'s rate, their
+     * latency trace written to the work directory as {@code latency-ol-<strategy>-<basis><percent><suffix>.csv}.
+     */
+    static TrafficResult openLoopPoint(String strategy, StackRecord record, List<TrafficItem> traffic,
+                                       OpenLoopTarget t, String suffix, Settings s, PrintStream log) {
+        String prefix = String.format(Locale.ROOT, "ol-%s-%s%.0f%s", strategy, t.basis(), 100 * t.fraction(),
+                suffix);
+        List<TrafficItem> items = cycle(traffic, t.requests(), prefix);
+        log.println(String.format(Locale.ROOT, "%s: open loop, %d requests at %.1f/s (%s × %.2f)", strategy,
+                items.size(), t.ratePerSecond(), t.basis(), t.fraction()));
+        TrafficRun.Settings settings = new TrafficRun.Settings(OPEN_LOOP_IN_FLIGHT, Duration.ofSeconds(90),
+                60_000, false);
+        TrafficResult r = TrafficRun.run(items, record.endpoints().bootstrap(), record.endpoints().grpc(),
+                record.endpoints().model(), settings, ArrivalSchedule.openLoop(t.ratePerSecond()), log);
+        LatencyTrace.write(s.workDir().resolve("latency-" + prefix + ".csv"), r);
+        OpenLoopPoint p = OpenLoopPoint.measured(strategy, t, List.of(r));
+        log.println(String.format(Locale.ROOT, "  achieved %.1f/s, %d of %d answered; p50 %.1f ms, p99 %.1f ms, "
+                + "p99.9 %.1f ms", p.achievedPerSecond(), p.answered(), items.size(), p.p50Ms(), p.p99Ms(),
+                p.p999Ms()));
+        return r;
     }
 
     /** {@code n} items cycling over {@code traffic}, each with a fresh id (results of earlier runs never match). */
@@ -240,7 +285,7 @@ public final class E2eBench {
     }
 
     /** The Kafka channel's request bodies (protobuf with raw contents, as the bench sends them): what the relay moves. */
-    private static List<byte[]> payloads(List<TrafficItem> traffic, String model) {
+    static List<byte[]> payloads(List<TrafficItem> traffic, String model) {
         return traffic.stream().map(i -> OipMessages.request(i, model, RequestEncoding.PROTOBUF)).toList();
     }
 

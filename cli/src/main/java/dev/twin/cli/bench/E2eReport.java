@@ -14,26 +14,51 @@ import java.util.Map;
  * closed-loop summaries per strategy with throughput ratios to static, open-loop points with p99 ratios to static at
  * the same arrival rate, and the ceilings (Kafka relay, engine forward) with the fraction of each the stack reaches.
  *
+ * @param closed   per strategy, its closed loop (with rounds: the round of median throughput)
+ * @param rounds   per strategy, the closed-loop throughput of each round of an interleaved run, in round order
+ *                 (empty for a run of one round)
  * @param engine   null when not measured; {@code relay} likewise
  * @param profiles JFR summaries per strategy (empty without --jfr)
  */
 public record E2eReport(String suite, String machine, String date, Map<String, TrafficReport> closed,
-                        List<OpenLoopPoint> openLoop, KafkaRelay.Ceiling relay, EngineCeiling.Result engine,
+                        Map<String, List<Double>> rounds, List<OpenLoopPoint> openLoop, KafkaRelay.Ceiling relay, EngineCeiling.Result engine,
                         Map<String, List<JfrProfile.Summary>> profiles) {
     public static final String STATIC = "static";
     public static final String EXACT = "exact";
 
     public E2eReport {
         closed = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(closed));
+        rounds = Map.copyOf(rounds);
         openLoop = List.copyOf(openLoop);
         profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
     }
 
-    /** Closed-loop throughput of {@code strategy} over static's; NaN without a static run. */
+    /**
+     * Closed-loop throughput of {@code strategy} over static's; NaN without a static run. With rounds, the median of
+     * the per-round ratios: each pairs two measurements a minute apart, so host drift over the run cancels.
+     */
     public double throughputRatio(String strategy) {
+        double[] perRound = roundRatios(strategy);
+        if (perRound.length > 0) {
+            return TrafficReport.percentile(perRound, 50);
+        }
         TrafficReport s = closed.get(STATIC);
         TrafficReport r = closed.get(strategy);
         return s == null || r == null || s.throughput() == 0 ? Double.NaN : r.throughput() / s.throughput();
+    }
+
+    /** {@code strategy}'s throughput over static's in each round; empty without rounds. */
+    public double[] roundRatios(String strategy) {
+        List<Double> own = rounds.get(strategy);
+        List<Double> base = rounds.get(STATIC);
+        if (own == null || base == null || own.size() != base.size()) {
+            return new double[0];
+        }
+        double[] out = new double[own.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = base.get(i) == 0 ? Double.NaN : own.get(i) / base.get(i);
+        }
+        return out;
     }
 
     /** p99 of an open-loop point over static's p99 at the same target rate (static basis only); NaN otherwise. */
@@ -62,11 +87,20 @@ public record E2eReport(String suite, String machine, String date, Map<String, T
         root.put("suite", suite);
         root.put("machine", machine);
         root.put("date", date);
+        root.put("rounds", rounds.values().stream().mapToInt(List::size).max().orElse(1));
         ArrayNode arr = root.putArray("strategies");
         closed.forEach((s, r) -> {
             ObjectNode n = r.json(mapper);
             n.put("strategy", s);
             putNumber(n, "throughput_ratio_to_static", throughputRatio(s));
+            if (rounds.containsKey(s)) {
+                ArrayNode perRound = n.putArray("rounds_throughput_per_s");
+                rounds.get(s).forEach(perRound::add);
+                ArrayNode ratios = n.putArray("rounds_ratio_to_static");
+                for (double x : roundRatios(s)) {
+                    ratios.add(x);
+                }
+            }
             if (relay != null) {
                 putNumber(n, "fraction_of_kafka_relay", r.throughput() / relay.relayPerSecond());
             }
@@ -143,8 +177,18 @@ public record E2eReport(String suite, String machine, String date, Map<String, T
                 r.clusters(), 100 * r.cache().hitRate(),
                 relay == null ? "–" : pct(r.throughput() / relay.relayPerSecond()),
                 pct(r.throughput() / engineCeiling(s)))));
+        if (!rounds.isEmpty()) {
+            sb.append("\nRounds (interleaved; closed loop above: the median round; × static: the median of the "
+                    + "per-round ratios)\n\n| strategy | answers/s per round | × static per round |\n|---|---|---|\n");
+            closed.keySet().stream().filter(rounds::containsKey).forEach(s -> sb.append(String.format(Locale.ROOT,
+                    "| %s | %s | %s |%n", s, String.join(", ", rounds.get(s).stream()
+                            .map(x -> String.format(Locale.ROOT, "%.1f", x)).toList()),
+                    String.join(", ", java.util.Arrays.stream(roundRatios(s))
+                            .mapToObj(x -> num(x, "%.2f")).toList()))));
+        }
         if (!openLoop.isEmpty()) {
-            sb.append("\nOpen loop (latency from each request's due time)\n\n| strategy | rate | target/s | achieved/s "
+            sb.append("\nOpen loop (latency from each request's due time").append(rounds.isEmpty() ? ""
+                    : "; each point's latencies pooled over its rounds").append(")\n\n| strategy | rate | target/s | achieved/s "
                     + "| p50 (ms) | p99 (ms) | p99.9 (ms) | p99 × static |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
             for (OpenLoopPoint p : openLoop) {
                 String rate = String.format(Locale.ROOT, "%.0f%% of %s", 100 * p.target().fraction(),

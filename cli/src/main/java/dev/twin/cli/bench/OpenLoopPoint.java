@@ -2,6 +2,8 @@ package dev.twin.cli.bench;
 
 import dev.twin.cli.traffic.TrafficReport;
 import dev.twin.cli.traffic.TrafficResult;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What one open-loop point measured: the target, the achieved answer rate (answers over the span from the first due
@@ -10,9 +12,15 @@ import dev.twin.cli.traffic.TrafficResult;
 public record OpenLoopPoint(String strategy, OpenLoopTarget target, int answered, double achievedPerSecond,
                             double p50Ms, double p99Ms, double p999Ms) {
 
-    public static OpenLoopPoint measured(String strategy, OpenLoopTarget target, TrafficResult r) {
-        double[] lat = r.latenciesMs();
-        return new OpenLoopPoint(strategy, target, r.answers().size(), r.throughput(),
+    /**
+     * The point over one or more runs of it (rounds of an interleaved bench): the latencies of all of them pooled,
+     * the achieved rate as all answers over the runs' summed spans.
+     */
+    public static OpenLoopPoint measured(String strategy, OpenLoopTarget target, List<TrafficResult> runs) {
+        double[] lat = runs.stream().flatMapToDouble(r -> Arrays.stream(r.latenciesMs())).toArray();
+        int answered = runs.stream().mapToInt(r -> r.answers().size()).sum();
+        double seconds = runs.stream().mapToDouble(TrafficResult::seconds).sum();
+        return new OpenLoopPoint(strategy, target, answered, answered / seconds,
                 TrafficReport.percentile(lat, 50), TrafficReport.percentile(lat, 99),
                 TrafficReport.percentile(lat, 99.9));
     }

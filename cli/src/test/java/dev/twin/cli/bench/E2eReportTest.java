@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.twin.cli.traffic.Answer;
 import dev.twin.cli.traffic.Channel;
 import dev.twin.cli.traffic.MergerStats;
 import dev.twin.cli.traffic.TrafficItem;
 import dev.twin.cli.traffic.TrafficReport;
+import dev.twin.cli.traffic.TrafficResult;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,8 +57,8 @@ class E2eReportTest {
         EngineCeiling.Result engine = new EngineCeiling.Result(64, Map.of("static", 10000.0, "exact", 5000.0));
         JfrProfile.Summary prof = new JfrProfile.Summary("router-service", Path.of("r.jfr"), 30, 10, 5,
                 List.of(new JfrProfile.Entry("A.f", 20, 0.5)), List.of(new JfrProfile.Entry("B.g", 40, 1.0)));
-        return new E2eReport("fashion-mnist-8", "2 cores", "2026-11-30T06:30:00Z", closed, ol, relay, engine,
-                Map.of("static", List.of(prof)));
+        return new E2eReport("fashion-mnist-8", "2 cores", "2026-11-30T06:30:00Z", closed, Map.of(), ol, relay,
+                engine, Map.of("static", List.of(prof)));
     }
 
     @Test
@@ -134,5 +136,79 @@ class E2eReportTest {
         assertEquals(List.of("a", "b", "a", "b", "a"), c.stream().map(TrafficItem::task).toList());
         assertEquals(Channel.GRPC, c.get(3).channel());
         assertEquals(2f, c.get(3).input()[0], 0);
+    }
+
+    /** An interleaved run of three rounds; its ratios pair the strategies' throughputs round by round. */
+    private static E2eReport rounds() {
+        Map<String, TrafficReport> closed = new LinkedHashMap<>();
+        closed.put("static", closed("static", 200, 20, 40));
+        closed.put("exact", closed("exact", 150, 25, 60));
+        Map<String, List<Double>> rounds = Map.of("static", List.of(200.0, 100.0, 300.0),
+                "exact", List.of(150.0, 130.0, 330.0));
+        return new E2eReport("fashion-mnist-8", "2 cores", "2026-12-01T16:30:00Z", closed, rounds, List.of(), null,
+                null, Map.of());
+    }
+
+    @Test
+    void withRoundsTheRatioIsTheMedianOfThePerRoundRatios() {
+        E2eReport r = rounds();
+        // per round 150/200, 130/100, 330/300 = 0.75, 1.3, 1.1: median 1.1 (the medians' ratio, 150/200, is 0.75)
+        assertEquals(1.1, r.throughputRatio("exact"), 1e-12);
+        assertEquals(1.0, r.throughputRatio("static"), 1e-12);
+        JsonNode j = new ObjectMapper().valueToTree(r.json(new ObjectMapper()));
+        assertEquals(3, j.get("rounds").asInt());
+        JsonNode exact = j.get("strategies").get(1);
+        assertEquals(1.1, exact.get("throughput_ratio_to_static").asDouble(), 1e-12);
+        assertEquals(130.0, exact.get("rounds_throughput_per_s").get(1).asDouble(), 0);
+        assertEquals(1.3, exact.get("rounds_ratio_to_static").get(1).asDouble(), 1e-12);
+        String t = r.table();
+        assertTrue(t.contains("| exact | 150.0, 130.0, 330.0 | 0.75, 1.30, 1.10 |"), t);
+        assertEquals(1, new ObjectMapper().valueToTree(report().json(new ObjectMapper())).get("rounds").asInt());
+    }
+
+    @Test
+    void theMedianRoundIsTheMiddleOneByThroughput() {
+        List<TrafficReport> odd = List.of(closed("a", 300, 1, 2), closed("b", 100, 1, 2), closed("c", 200, 1, 2));
+        assertEquals("c", InterleavedBench.medianRound(odd).label());
+        List<TrafficReport> even = List.of(closed("a", 300, 1, 2), closed("b", 100, 1, 2), closed("c", 200, 1, 2),
+                closed("d", 400, 1, 2));
+        assertEquals("c", InterleavedBench.medianRound(even).label()); // the lower of 200 and 300
+    }
+
+    @Test
+    void aRoundsRenamedItemsKeepTheirExpertsAnswers() {
+        List<TrafficItem> base = List.of(new TrafficItem("x", "a", 1, new float[]{1}, Channel.KAFKA),
+                new TrafficItem("y", "b", 0, new float[]{2}, Channel.GRPC));
+        List<TrafficItem> round = E2eBench.cycle(base, 2, "r1-exact");
+        assertEquals(Map.of("r1-exact-0", 1, "r1-exact-1", 7),
+                InterleavedBench.renamed(Map.of("x", 1, "y", 7), base, round));
+    }
+
+    private static TrafficResult run(long start, double seconds, Map<String, Double> latencyMs, String... ids) {
+        List<TrafficItem> items = new java.util.ArrayList<>();
+        Map<String, Answer> answers = new LinkedHashMap<>();
+        Map<String, Long> sent = new LinkedHashMap<>();
+        for (String id : ids) {
+            items.add(new TrafficItem(id, "a", 1, new float[]{1}, Channel.KAFKA));
+            sent.put(id, start);
+            if (latencyMs.containsKey(id)) {
+                answers.put(id, new Answer(id, 1, "a", "exact", start + (long) (latencyMs.get(id) * 1e6)));
+            }
+        }
+        return new TrafficResult(items, answers, 0, List.of(), Map.of(), sent, sent, start,
+                start + (long) (seconds * 1e9));
+    }
+
+    @Test
+    void anOpenLoopPointPoolsTheLatenciesOfItsRounds() {
+        OpenLoopTarget t = new OpenLoopTarget(OpenLoopTarget.STATIC, 0.5, 2, 2, null);
+        TrafficResult first = run(0, 1.0, Map.of("a", 10.0, "b", 20.0), "a", "b");
+        TrafficResult second = run(5_000_000_000L, 1.0, Map.of("c", 30.0), "c", "d"); // d unanswered
+        OpenLoopPoint p = OpenLoopPoint.measured("exact", t, List.of(first, second));
+        assertEquals(3, p.answered());
+        assertEquals(1.5, p.achievedPerSecond(), 1e-12); // 3 answers over 1 s + 1 s of the two runs
+        assertEquals(20.0, p.p50Ms(), 1e-9); // nearest rank over 10, 20, 30
+        assertEquals(30.0, p.p99Ms(), 1e-9);
+        assertEquals(10.0, OpenLoopPoint.measured("exact", t, List.of(first)).p50Ms(), 1e-9);
     }
 }
