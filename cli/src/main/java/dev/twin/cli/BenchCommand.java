@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twin.cli.bench.E2eBench;
 import dev.twin.cli.bench.E2eReport;
 import dev.twin.cli.stack.DefaultBundle;
+import dev.twin.cli.stack.Stack;
 import dev.twin.cli.traffic.TrafficReport;
 import dev.twin.core.group.GroupingStrategies;
 import dev.twin.core.suite.DataLocator;
@@ -197,6 +198,10 @@ final class BenchCommand implements Runnable {
                 }
             }
             PrintStream log = new PrintStream(System.err, true);
+            // the engine ceiling's PyTorch as the executors run it (one thread on a shared machine); DJL reads this
+            // when its engine starts, which is later in this process
+            System.setProperty("ai.djl.pytorch.num_threads",
+                    String.valueOf(Stack.engineThreads(Stack.EXECUTOR_THREADS_ENV)));
             E2eBench.Settings settings = new E2eBench.Settings(strategies, perTask, warmupPerTask, warmupSeconds,
                     inFlight, fractions, openLoopOwn, openLoopSeconds, maxOverload, relayRecords, engineSeconds,
                     engineBatch, jfr,

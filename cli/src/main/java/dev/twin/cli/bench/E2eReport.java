@@ -25,6 +25,8 @@ public record E2eReport(String suite, String machine, String date, Map<String, T
                         Map<String, List<JfrProfile.Summary>> profiles) {
     public static final String STATIC = "static";
     public static final String EXACT = "exact";
+    /** The engine ceiling's entry for the router's own scoring. */
+    public static final String ROUTER = "router";
 
     public E2eReport {
         closed = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(closed));
@@ -212,8 +214,9 @@ public record E2eReport(String suite, String machine, String date, Map<String, T
             }
             if (engine != null) {
                 engine.rowsPerSecond().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append(
-                        String.format(Locale.ROOT, "| engine forward, %s | %.0f | in process, batch %d |%n",
-                                e.getKey(), e.getValue(), engine.batch())));
+                        String.format(Locale.ROOT, "| %s | %.0f | in process, batch %d |%n",
+                                e.getKey().equals(ROUTER) ? "router scoring (router.onnx, ONNX Runtime)"
+                                        : "engine forward, " + e.getKey(), e.getValue(), engine.batch())));
             }
         }
         return sb.toString();

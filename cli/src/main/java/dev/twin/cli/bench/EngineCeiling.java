@@ -4,12 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.twin.cli.stack.Stack;
 import dev.twin.cli.traffic.TrafficItem;
 import dev.twin.core.bundle.Bundle;
 import dev.twin.core.factored.FactoredExperts;
 import dev.twin.core.model.Architecture;
 import dev.twin.core.model.Architectures;
 import dev.twin.core.model.Params;
+import dev.twin.core.router.RouterSession;
 import dev.twin.core.runtime.DjlRuntime;
 import dev.twin.core.train.Evaluation;
 import java.nio.FloatBuffer;
@@ -21,7 +23,11 @@ import java.util.Map;
 /**
  * The engine's ceiling: rows per second of the bundle's forward pass in this process, no services, at the serving
  * batch size, over the traffic's own inputs (one batch after another for a fixed time, after a warm-up). Static runs
- * θ* with a task head; exact runs the factored experts (every row its own weights) with the same head.
+ * θ* with a task head; exact runs the factored experts (every row its own weights) with the same head; router runs
+ * the bundle's router.onnx on ONNX Runtime as the router-service does, which every strategy but static runs on every
+ * request before the model: the compute a routed request costs beyond a static one is 1/router + 1/exact − 1/static
+ * per row. Each engine runs with the intra-op threads the stack's services get ({@link Stack#engineThreads}: one on
+ * a shared machine), so that these are per-row CPU costs; {@code twin bench e2e} sets PyTorch's before DJL starts.
  */
 public final class EngineCeiling {
     /** Rows per second of each measured form, by name ("static", "exact"), and the batch size used. */
@@ -40,7 +46,10 @@ public final class EngineCeiling {
     private EngineCeiling() {
     }
 
-    /** Static and exact forward passes (the first item's task head) at {@code batch}, each timed for {@code seconds}. */
+    /**
+     * Static and exact forward passes (the first item's task head) and the router's scoring at {@code batch}, each
+     * timed for {@code seconds}.
+     */
     public static Result measure(Bundle bundle, List<TrafficItem> items, int batch, double seconds) {
         if (batch < 1 || items.size() < batch || !(seconds > 0)) {
             throw new IllegalArgumentException("engine ceiling needs a positive batch no larger than the " + items.size()
@@ -73,6 +82,14 @@ public final class EngineCeiling {
                     Architecture.head(head, task, arch.features(experts.layers(wn), in)).toFloatArray();
                 }
             }, x, dim, items.size(), batch, seconds));
+        }
+        if (bundle.hasRouter()) {
+            try (RouterSession router = RouterSession.load(bundle.routerOnnx(),
+                Stack.engineThreads(Stack.ROUTER_THREADS_ENV))) {
+                // as BatchRouter scores a micro-batch: its rows copied into one array, logits back as float[n][T]
+                rates.put(E2eReport.ROUTER, rowsPerSecond((xs, d, from, n) -> router.logits(
+                        Arrays.copyOfRange(xs, from * d, (from + n) * d), n), x, dim, items.size(), batch, seconds));
+            }
         }
         return new Result(batch, rates);
     }

@@ -26,6 +26,9 @@ public final class Stack {
     public static final Duration SERVICES_TIMEOUT = Duration.ofSeconds(180);
     public static final String MODEL = "twin";
     public static final int PARTITIONS = 4;
+    /** Environment variables that set the executors' PyTorch and the routers' ONNX Runtime intra-op threads. */
+    public static final String EXECUTOR_THREADS_ENV = "TWIN_EXECUTOR_THREADS";
+    public static final String ROUTER_THREADS_ENV = "TWIN_ROUTER_ONNX_THREADS";
     static final String EXECUTOR = "executor-service";
     static final String MERGER = "merger-service";
     static final String ROUTER = "router-service";
@@ -198,7 +201,7 @@ public final class Stack {
                 int port = ports[k++];
                 started.add(ServiceProcess.start(new ServiceProcess.Spec(instanceName(ROUTER, i), routerJar,
                         port, "768m", merged(merged(merged(
-                        sharedMachine("twin.router.onnx-threads", "TWIN_ROUTER_ONNX_THREADS"), props(
+                        sharedMachine("twin.router.onnx-threads", ROUTER_THREADS_ENV), props(
                         "twin.router.bundle", bundle.toString(), "twin.router.model-name", MODEL,
                         "kafka.bootstrap.servers", bootstrap, "twin.router.dashboard.scrape",
                         String.join(",", scrape))), secured.router(port)), options.router())), work));
@@ -287,7 +290,7 @@ public final class Stack {
     private static ServiceProcess.Spec executorSpec(String name, Path jar, int port, Path bundle, String bootstrap,
                                                     Map<String, String> overrides) {
         return new ServiceProcess.Spec(name, jar, port, MemorySizing.of(bundle).executorHeap(), merged(merged(merged(
-                sharedMachine("twin.executor.threads", "TWIN_EXECUTOR_THREADS"),
+                sharedMachine("twin.executor.threads", EXECUTOR_THREADS_ENV),
                 props("twin.executor.bundle", bundle.toString())), props("twin.executor.heartbeat.enabled", "true",
                 "twin.executor.heartbeat.address", "127.0.0.1:" + port, "kafka.bootstrap.servers", bootstrap)),
                 overrides));
@@ -460,6 +463,16 @@ public final class Stack {
      */
     private static Map<String, String> sharedMachine(String key, String env) {
         return System.getenv(env) == null ? props(key, "1") : Map.of();
+    }
+
+    /** The intra-op threads a stack's service runs its engine with: {@code env}'s value if set, else 1 (above). */
+    public static int engineThreads(String env) {
+        String v = System.getenv(env);
+        try {
+            return v == null ? 1 : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(env + " must be a number of threads, got '" + v + "'");
+        }
     }
 
     private static Map<String, String> props(String... kv) {

@@ -54,7 +54,8 @@ class E2eReportTest {
                 OpenLoopPoint.skipped("lattice", new OpenLoopTarget(OpenLoopTarget.STATIC, 1.0, 200, 2000,
                         "200.0/s is above 1.50× this strategy's saturation (100.0/s)")));
         KafkaRelay.Ceiling relay = new KafkaRelay.Ceiling(3100, 20000, 5000, 4000);
-        EngineCeiling.Result engine = new EngineCeiling.Result(64, Map.of("static", 10000.0, "exact", 5000.0));
+        EngineCeiling.Result engine = new EngineCeiling.Result(64, Map.of("static", 10000.0, "exact", 5000.0,
+                "router", 8000.0));
         JfrProfile.Summary prof = new JfrProfile.Summary("router-service", Path.of("r.jfr"), 30, 10, 5,
                 List.of(new JfrProfile.Entry("A.f", 20, 0.5)), List.of(new JfrProfile.Entry("B.g", 40, 1.0)));
         return new E2eReport("fashion-mnist-8", "2 cores", "2026-11-30T06:30:00Z", closed, Map.of(), ol, relay,
@@ -112,6 +113,7 @@ class E2eReportTest {
         assertEquals(64, engine.get("batch").asInt());
         assertEquals(5000.0, engine.get("exact_rows_per_s").asDouble(), 0);
         assertEquals(10000.0, engine.get("static_rows_per_s").asDouble(), 0);
+        assertEquals(8000.0, engine.get("router_rows_per_s").asDouble(), 0);
         assertEquals("A.f", j.get("profiles").get(0).get("top_self").get(0).get("frame").asText());
     }
 
@@ -124,6 +126,7 @@ class E2eReportTest {
         assertTrue(t.contains("| lattice | 100% of static | 200.0 | skipped: 200.0/s is above"), t);
         assertTrue(t.contains("| Kafka relay (kafka-tools) | 4000 | produce 5000/s, consume 4000/s"), t);
         assertTrue(t.contains("| engine forward, exact | 5000 | in process, batch 64 |"), t);
+        assertTrue(t.contains("| router scoring (router.onnx, ONNX Runtime) | 8000 | in process, batch 64 |"), t);
     }
 
     @Test
