@@ -34,6 +34,7 @@ import java.util.Map;
  * One {@code twin bench e2e} run: per strategy a fresh stack, warm-up, closed-loop traffic, then the open-loop points
  * on the same stack (static first, since its throughput sets the rates), the Kafka relay on the static stack's broker,
  * optional JFR profiles over the measured traffic; after the stacks are down, the engine ceiling in this process.
+ * With {@code --rounds} N ≥ 2 the stacks run side by side instead, interleaved ({@link InterleavedBench}).
  */
 public final class E2eBench {
     /** What to run (BenchCommand's options). */
