@@ -149,26 +149,28 @@ final class InterleavedBench {
                                                 Map<String, TrafficReport> closed, List<TrafficItem> traffic,
                                                 E2eBench.Settings s, PrintStream log) {
         Map<String, List<OpenLoopTarget>> plans = new LinkedHashMap<>();
+        Map<String, List<OpenLoopTarget>> ascending = new HashMap<>();
         for (String strategy : order) {
-            Double basis = E2eBench.staticSaturation(closed, strategy, closed.get(strategy).throughput());
             double own = closed.get(strategy).throughput();
+            Double basis = E2eBench.staticSaturation(closed, strategy, own);
             plans.put(strategy, basis == null || own <= 0 ? List.of() : OpenLoopTarget.plan(basis, own,
                     s.openLoopFractions(), s.openLoopOwn(), s.openLoopSeconds(), E2eBench.OPEN_LOOP_MIN_REQUESTS,
                     s.maxOverload()));
+            ascending.put(strategy, OpenLoopTarget.runOrder(plans.get(strategy)));
         }
         // per strategy by identity: the record OpenLoopTarget is equal across strategies at the same static rate
         Map<String, Map<OpenLoopTarget, List<TrafficResult>>> runs = new HashMap<>();
         order.forEach(x -> runs.put(x, new IdentityHashMap<>()));
-        int points = plans.values().stream().mapToInt(List::size).max().orElse(0);
-        for (int k = 0; k < points; k++) {
+        int most = plans.values().stream().mapToInt(List::size).max().orElse(0);
+        for (int k = 0; k < most; k++) {
             for (int r = 0; r < s.rounds(); r++) {
                 for (int j = 0; j < order.size(); j++) {
                     String strategy = order.get((r + j) % order.size());
-                    List<OpenLoopTarget> ascending = OpenLoopTarget.runOrder(plans.get(strategy));
-                    if (k >= ascending.size() || !ascending.get(k).runs()) {
+                    List<OpenLoopTarget> points = ascending.get(strategy);
+                    if (k >= points.size() || !points.get(k).runs()) {
                         continue;
                     }
-                    OpenLoopTarget t = ascending.get(k);
+                    OpenLoopTarget t = points.get(k);
                     runs.get(strategy).computeIfAbsent(t, x -> new ArrayList<>()).add(E2eBench.openLoopPoint(strategy,
                             stacks.get(strategy), traffic, t, "-r" + r, s, log));
                 }
