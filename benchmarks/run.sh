@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 (cd "$root" && ./mvnw -B -q -pl benchmarks -am package -DskipTests)
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
+source "$root/cli/native-memory.sh"
 cache="${TWIN_CACHE:-$HOME/.cache/twin}"
 mkdir -p "$cache/tmp"
 if [ "$#" -eq 0 ]; then

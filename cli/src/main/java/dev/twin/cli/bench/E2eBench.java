@@ -301,6 +301,21 @@ public final class E2eBench {
 
     static String machine() {
         return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version") + ", "
+                + nativeAllocator(System.getenv());
+    }
+
+    /**
+     * The native allocator this process and its services run with ({@code ./twin} chooses it, cli/native-memory.sh):
+     * on a VM where a fresh page is expensive it changes the engine's speed several-fold, so a report names it.
+     */
+    static String nativeAllocator(Map<String, String> env) {
+        String preload = env.getOrDefault("LD_PRELOAD", "");
+        if (preload.contains("jemalloc")) {
+            String conf = env.get("MALLOC_CONF");
+            return "jemalloc" + (conf == null ? "" : " (" + conf + ")");
+        }
+        String threshold = env.get("MALLOC_MMAP_THRESHOLD_");
+        return "glibc malloc" + (threshold == null ? "" : " (mmap threshold " + threshold + ")");
     }
 }

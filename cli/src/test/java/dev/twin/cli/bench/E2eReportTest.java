@@ -214,4 +214,15 @@ class E2eReportTest {
         assertEquals(30.0, p.p99Ms(), 1e-9);
         assertEquals(10.0, OpenLoopPoint.measured("exact", t, List.of(first)).p50Ms(), 1e-9);
     }
+
+    @Test
+    void theReportNamesTheNativeAllocatorTheLauncherChose() {
+        assertEquals("jemalloc", E2eBench.nativeAllocator(Map.of("LD_PRELOAD",
+                "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "MALLOC_MMAP_THRESHOLD_", "131072")));
+        assertEquals("jemalloc (oversize_threshold:0)", E2eBench.nativeAllocator(Map.of("LD_PRELOAD",
+                "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "MALLOC_CONF", "oversize_threshold:0")));
+        assertEquals("glibc malloc (mmap threshold 131072)",
+                E2eBench.nativeAllocator(Map.of("MALLOC_MMAP_THRESHOLD_", "131072")));
+        assertEquals("glibc malloc", E2eBench.nativeAllocator(Map.of("LD_PRELOAD", "/opt/other.so")));
+    }
 }
