@@ -21,6 +21,13 @@ if [ "${TWIN_MALLOC:-auto}" != glibc ] && [ -z "${LD_PRELOAD:-}" ]; then
     fi
   done
 fi
+if [ -z "${TWIN_MALLOC:-}" ] && [ -z "${LD_PRELOAD:-}" ]; then
+  case "${1:-}" in
+    eval|recipe|bench|up|demo)
+      echo "twin: jemalloc is not installed; running on glibc's malloc, which can be several times slower here" \
+        "(apt-get install libjemalloc2; TWIN_MALLOC=glibc silences this)" >&2 ;;
+  esac
+fi
 if [ "${TWIN_MALLOC:-auto}" = jemalloc ] && [[ "${LD_PRELOAD:-}" != *jemalloc* ]]; then
   echo "twin: TWIN_MALLOC=jemalloc, but libjemalloc.so.2 is not installed (apt-get install libjemalloc2)" >&2
   exit 2
