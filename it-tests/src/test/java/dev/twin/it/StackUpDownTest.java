@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.twin.cli.TwinCommand;
+import dev.twin.cli.stack.StackJvmOptions;
 import dev.twin.cli.stack.StackRecord;
 import dev.twin.core.bundle.Bundle;
 import dev.twin.core.bundle.BundleManifest;
@@ -74,6 +75,13 @@ class StackUpDownTest {
         pids.add(record.brokerPid());
         for (long pid : pids) {
             assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " runs");
+        }
+        // the broker and every service run with the options of TWIN_STACK_JAVA_OPTS (it-tests/pom.xml gives some)
+        List<String> options = StackJvmOptions.fromEnvironment();
+        assertFalse(options.isEmpty(), "it-tests/pom.xml sets " + StackJvmOptions.ENV);
+        for (long pid : pids) {
+            List<String> args = List.of(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"));
+            assertTrue(args.containsAll(options), "pid " + pid + " runs with " + options + ": " + args);
         }
 
         Map<String, Integer> classes = new HashMap<>();

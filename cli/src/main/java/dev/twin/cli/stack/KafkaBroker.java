@@ -318,6 +318,7 @@ public final class KafkaBroker implements AutoCloseable {
     private static List<String> brokerJvmOptions() {
         List<String> options = new ArrayList<>(List.of(HEAP, "-Xms128m"));
         options.addAll(GC);
+        options.addAll(StackJvmOptions.fromEnvironment());
         return options;
     }
 

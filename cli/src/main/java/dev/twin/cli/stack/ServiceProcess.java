@@ -48,6 +48,7 @@ public final class ServiceProcess {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + spec.heap());
+        cmd.addAll(StackJvmOptions.fromEnvironment());
         cmd.add("-Dquarkus.http.port=" + spec.port());
         spec.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
