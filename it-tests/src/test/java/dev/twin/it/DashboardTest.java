@@ -58,6 +58,7 @@ class DashboardTest {
         StackRecord stack = Stack.up(bundle.dir(), work, Stack.Options.defaults()
                 .withRouter("twin.router.grouping.strategy", "lattice")
                 .withMerger("twin.merger.cluster-execution", "materialized")
+                .withRouter("twin.router.grouping.cluster-records", "per-cluster")
                 .withRouter("twin.router.dashboard.interval-ms", "500")
                 .withRouter("twin.router.max-payload-bytes", "65536"), System.out); // BadInputs' oversized record
         String http = stack.endpoints().http();

@@ -51,6 +51,7 @@ class ScaleOutTest {
         stack = Stack.up(bundle.dir(), work, Stack.Options.defaults().withInstances(2, 1, 1)
                 .withRouter("twin.router.grouping.strategy", "lattice")
                 .withMerger("twin.merger.cluster-execution", "materialized")
+                .withRouter("twin.router.grouping.cluster-records", "per-cluster")
                 .withRouter("twin.router.sync-timeout-ms", "90000"), System.out);
     }
 

@@ -92,6 +92,7 @@ class SecureStackTest {
         Stack.Options options = Stack.Options.defaults().withSecurity(security)
                 .withRouter("twin.router.grouping.strategy", "lattice")
                 .withMerger("twin.merger.cluster-execution", "materialized")
+                .withRouter("twin.router.grouping.cluster-records", "per-cluster")
                 .withRouter("twin.router.sync-timeout-ms", "90000");
         stack = Stack.up(bundle.dir(), work, options, System.out);
     }

@@ -77,6 +77,11 @@ final class BatchCheck {
                 throw new BadRecordException(where + ": encoding " + item.getEncoding()
                         + " is neither JSON nor PROTOBUF");
             }
+            if (!item.getClusterKey().isEmpty() && route != Route.EXACT) {
+                throw new BadRecordException(where + ": names its own cluster '" + item.getClusterKey()
+                        + "', which only a record of cluster '" + Route.EXACT_KEY + "' (rows with their own weights)"
+                        + " may carry");
+            }
             if (item.getRowCount() < 0) {
                 throw new BadRecordException(where + ": row count " + item.getRowCount() + " is negative");
             }

@@ -227,8 +227,10 @@ public class ResultWriter {
             predicted[r] = w.predicted[from + r];
             weights.add(c.route() == Route.EXACT ? byTask(tasks, c.rowWeights(from + r, tasks.size())) : shared);
         }
-        return new ItemResult(it.getRequestId(), c.tasks()[item], it.getEncoding(), it.getReplyTo(),
-                b.getClusterKey(), logits, predicted, weights);
+        // an item of a record carrying several clusters names its own (twin_routed.proto)
+        String cluster = it.getClusterKey().isEmpty() ? b.getClusterKey() : it.getClusterKey();
+        return new ItemResult(it.getRequestId(), c.tasks()[item], it.getEncoding(), it.getReplyTo(), cluster, logits,
+                predicted, weights);
     }
 
     private static Map<String, Float> byTask(List<String> tasks, float[] w) {

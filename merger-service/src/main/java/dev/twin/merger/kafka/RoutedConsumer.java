@@ -71,6 +71,7 @@ public class RoutedConsumer {
     private final long drainSeconds;
     private final MergerConfig.ClusterExecution clusterExecution;
     private volatile boolean draining;
+    private volatile boolean warnedCoalesced;
     private final MergerMetrics metrics;
     private final MergerSpans spans;
 
@@ -174,6 +175,7 @@ public class RoutedConsumer {
                         items));
                 partitionOf.put(w, tp);
                 metrics.record(checked.route().name().toLowerCase(java.util.Locale.ROOT));
+                warnIfClustersCannotMaterialize(checked);
                 switch (executionOf(w)) {
                     case FACTORED -> factored.add(w);
                     case SHARED -> shared.add(w);
@@ -217,6 +219,21 @@ public class RoutedConsumer {
                 return;
             }
             delay = Math.min(delay * 2, 5000);
+        }
+    }
+
+    /**
+     * Clusters coalesced by the router (cluster-records=per-batch) run factored whatever cluster-execution says: their
+     * answers are the same, but nothing is materialized. Said once, so that the operator can set the router to match.
+     */
+    private void warnIfClustersCannotMaterialize(Checked c) {
+        if (clusterExecution == MergerConfig.ClusterExecution.MATERIALIZED && !warnedCoalesced
+                && c.route() == Route.EXACT && !c.batch().getItems(0).getClusterKey().isEmpty()) {
+            warnedCoalesced = true;
+            LOG.warnf("cluster-execution is materialized, but routed records carry several clusters each (cluster '%s'"
+                    + " among them): they run factored, nothing is materialized; set the routers'"
+                    + " twin.router.grouping.cluster-records=per-cluster to materialize clusters",
+                    c.batch().getItems(0).getClusterKey());
         }
     }
 

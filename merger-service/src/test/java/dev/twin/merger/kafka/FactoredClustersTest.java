@@ -138,6 +138,53 @@ class FactoredClustersTest {
         assertEquals(sentRows, executed);
     }
 
+    /**
+     * A record of several clusters (router cluster-records=per-batch): keyed "exact", each row carrying its cluster's
+     * weights, each item naming its cluster. Every answer is core's prediction on its cluster's θ(w_key), tagged with
+     * the item's cluster and its weights, as if each cluster had come in a record of its own.
+     */
+    @Test
+    void aRecordOfSeveralClustersAnswersEachItemOnItsClustersWeights() throws Exception {
+        Bundle bundle = Bundle.load(bundleDir);
+        Architecture arch = Architectures.create(bundle.manifest().architecture());
+        List<String> tasks = bundle.modules().tasks();
+        String t0 = tasks.get(0);
+        String t1 = tasks.get(1);
+        Split s0 = KafkaAndBundle.suite().tasks().get(0).test();
+        Split s1 = KafkaAndBundle.suite().tasks().get(1).test();
+        Map<String, Float> wa = Map.of(t0, 0.5f, t1, 0.5f);
+        Map<String, Float> wb = Map.of(t0, 0.25f, t1, 0.75f);
+        List<Req> reqs = List.of(req("mc-0", t0, s0, 5, Encoding.JSON, ""), req("mc-1", t1, s1, 6, Encoding.PROTOBUF,
+                ""), req("mc-2", t0, s0, 7, Encoding.PROTOBUF, ""));
+        List<Map<String, Float>> clusterWeights = List.of(wa, wa, wb);
+        List<String> clusters = List.of("lattice-x", "lattice-x", "lattice-y");
+        RoutedBatch.Builder b = batch("exact", Map.of(), reqs);
+        float[][] rowWeights = new float[reqs.size()][tasks.size()];
+        for (int i = 0; i < reqs.size(); i++) {
+            b.setItems(i, b.getItems(i).toBuilder().setClusterKey(clusters.get(i)));
+            for (int t = 0; t < tasks.size(); t++) {
+                rowWeights[i][t] = clusterWeights.get(i).getOrDefault(tasks.get(t), 0f);
+            }
+        }
+        long misses = cache.stats().misses();
+        produce("exact#0", b.setRowWeights(MergerServiceTest.le(rowWeights)).build().toByteArray(), null, null);
+
+        Map<String, Integer> want = new java.util.HashMap<>();
+        try (Materializer m = new Materializer(bundle.modules())) {
+            want.put("mc-0", predict(m, arch, bundle, wa, t0, s0, 6)[5]);
+            want.put("mc-1", predict(m, arch, bundle, wa, t1, s1, 7)[6]);
+            want.put("mc-2", predict(m, arch, bundle, wb, t0, s0, 8)[7]);
+        }
+        for (ConsumerRecord<String, byte[]> r : await("twin.results", k -> k.startsWith("mc-"), 3)) {
+            Decoded d = decode(r);
+            int i = Integer.parseInt(r.key().substring(3));
+            assertEquals(want.get(r.key()), d.predicted(), "prediction of " + r.key() + " on θ(w_key)");
+            assertEquals(clusters.get(i), d.clusterKey(), "the item's own cluster");
+            assertEquals(List.of(dense(tasks, clusterWeights.get(i))), d.weights(), "router_weights: its cluster's");
+        }
+        assertEquals(misses, cache.stats().misses(), "nothing materialized");
+    }
+
     /** w over every bundle task (0 where w names none). */
     private static Map<String, Float> dense(List<String> tasks, Map<String, Float> w) {
         Map<String, Float> m = new java.util.HashMap<>();

@@ -638,12 +638,16 @@ class MergerServiceTest {
         RoutedBatch noWeights = batch("exact", Map.of(), List.of(req("nw-1", t0, s0, 0, Encoding.JSON, "")))
                 .build();
         produce("bad-exact", noWeights.toByteArray(), null, null);
+        RoutedBatch.Builder ownCluster = batch("lattice-z", Map.of(t0, 1f), List.of(req("oc-1", t0, s0, 0,
+                Encoding.JSON, "")));
+        ownCluster.setItems(0, ownCluster.getItems(0).toBuilder().setClusterKey("lattice-y"));
+        produce("bad-own-cluster", ownCluster.build().toByteArray(), null, null);
         String key = "good-after-bad";
         produce(key, batch(key, Map.of(t0, 1f), List.of(req("g-1", t0, s0, 5, Encoding.JSON, ""))).build()
                 .toByteArray(), null, null);
 
         Map<String, ConsumerRecord<String, byte[]>> dlq = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : await("twin.dlq", k -> k.startsWith("bad-"), 4)) {
+        for (ConsumerRecord<String, byte[]> r : await("twin.dlq", k -> k.startsWith("bad-"), 5)) {
             dlq.put(r.key(), r);
             assertEquals("merger", header(r, "twin-error-stage"));
         }
@@ -658,6 +662,9 @@ class MergerServiceTest {
                 + 4 * s0.dim(), header(dlq.get("bad-len"), "twin-error"));
         assertEquals("cluster 'exact': row weights carry 0 bytes but 1 rows × " + bundle.modules().tasks().size()
                 + " tasks need " + 4 * bundle.modules().tasks().size(), header(dlq.get("bad-exact"), "twin-error"));
+        assertEquals("cluster 'lattice-z' item 0 (request 'oc-1'): names its own cluster 'lattice-y', which only a"
+                + " record of cluster 'exact' (rows with their own weights) may carry",
+                header(dlq.get("bad-own-cluster"), "twin-error"));
 
         // the good batch produced after them is answered
         int[] p = expected(Map.of(t0, 1f), t0, 6);

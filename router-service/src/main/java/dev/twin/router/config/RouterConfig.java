@@ -159,6 +159,21 @@ public interface RouterConfig {
         /** k-means++ seed of "group". */
         @WithDefault("0")
         long seed();
+
+        /**
+         * How a grouped strategy's clusters travel on twin.routed: per-batch (one record per micro-batch, each row
+         * carrying its cluster's weights, served factored like exact traffic: what mergers running clusters factored,
+         * their default, need) or per-cluster (one record per cluster, keyed by it, so that a merger materializing
+         * clusters, twin.merger.cluster-execution=materialized, gets its keys' traffic and can materialize them).
+         */
+        @WithDefault("per-batch")
+        ClusterRecords clusterRecords();
+    }
+
+    /** Values of {@link Grouping#clusterRecords()}. */
+    enum ClusterRecords {
+        PER_BATCH,
+        PER_CLUSTER
     }
 
     /** What the dashboard reads: this router's own meters plus the other services' Prometheus endpoints. */

@@ -3,6 +3,7 @@ package dev.twin.router.route;
 import dev.twin.proto.tensor.Fp32;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.twin.core.group.Exact;
 import dev.twin.core.group.Group;
 import dev.twin.core.group.GroupingStrategy;
 import dev.twin.core.router.RouterSession;
@@ -20,7 +21,10 @@ import java.util.List;
  * grouping strategy's groups, and one {@link RoutedBatch} per group carrying its rows as one little-endian float32
  * block. A strategy that ignores the weights ("static") skips the router call. For "exact" every row keeps its own w
  * ({@code row_weights}); a grouped strategy groups requests, and a request of several rows by the mean of its rows'
- * w (its rows stay together, answered as one response).
+ * w (its rows stay together, answered as one response). With {@code coalesceClusters} (twin.router.cluster-records
+ * = per-batch) a grouped strategy's clusters travel as one record instead of one each: keyed "exact", each row
+ * carrying its cluster's weights, each item naming its cluster. Mergers that run clusters factored serve that the same
+ * way, with fewer records on every hop; only a merger that materializes clusters needs one record per cluster.
  */
 public final class BatchRouter {
     private final LogitScorer scorer;
@@ -29,16 +33,21 @@ public final class BatchRouter {
     private final double temperature;
     private final GroupingStrategy strategy;
     private final long maxMessageBytes;
+    private final boolean coalesceClusters;
 
     public BatchRouter(LogitScorer scorer, List<String> tasks, int inputSize, double temperature,
                        GroupingStrategy strategy) {
-        this(scorer, tasks, inputSize, temperature, strategy, Long.MAX_VALUE);
+        this(scorer, tasks, inputSize, temperature, strategy, Long.MAX_VALUE, false);
     }
 
-    /** {@code maxMessageBytes}: a group's requests are split over several records so that each stays under it. */
+    /**
+     * {@code maxMessageBytes}: a group's requests are split over several records so that each stays under it;
+     * {@code coalesceClusters}: a grouped strategy's clusters go in one record per micro-batch (above).
+     */
     public BatchRouter(LogitScorer scorer, List<String> tasks, int inputSize, double temperature,
-                       GroupingStrategy strategy, long maxMessageBytes) {
+                       GroupingStrategy strategy, long maxMessageBytes, boolean coalesceClusters) {
         this.maxMessageBytes = maxMessageBytes;
+        this.coalesceClusters = coalesceClusters;
         this.scorer = scorer;
         this.tasks = List.copyOf(tasks);
         this.inputSize = inputSize;
@@ -51,7 +60,7 @@ public final class BatchRouter {
      * partition affinity and are spread over partitions instead of all landing on one key.
      */
     public boolean spreadsKeys() {
-        return strategy.perRowWeights() || !strategy.usesRouter();
+        return strategy.perRowWeights() || !strategy.usesRouter() || coalesceClusters;
     }
 
     public List<RoutedBatch> route(List<InferenceRequest> batch) {
@@ -70,7 +79,7 @@ public final class BatchRouter {
             rows += r.rowCount();
         }
         if (!strategy.usesRouter()) {
-            List<RoutedBatch> out = batches(batch, strategy.assign(new float[n][t]), null);
+            List<RoutedBatch> out = batches(batch, strategy.assign(new float[n][t]), null, null);
             observer.routed(tasks, null, rows, out.size());
             return out;
         }
@@ -111,16 +120,38 @@ public final class BatchRouter {
         }
         List<Group> groups = strategy.assign(requestW);
         observer.routed(tasks, w, rows, groups.size());
-        if (!strategy.perRowWeights()) {
-            return batches(batch, groups, null);
+        if (strategy.perRowWeights()) {
+            return batches(batch, groups, (members, out) -> {
+                for (int m : members) {
+                    for (int r = firstRow[m]; r < firstRow[m] + batch.get(m).rowCount(); r++) {
+                        out.put(w[r]);
+                    }
+                }
+            }, null);
         }
-        return batches(batch, groups, (members, out) -> {
-            for (int m : members) {
-                for (int r = firstRow[m]; r < firstRow[m] + batch.get(m).rowCount(); r++) {
-                    out.put(w[r]);
+        if (!coalesceClusters) {
+            return batches(batch, groups, null, null);
+        }
+        // one "exact" record: the members in group order, every row with its cluster's weights w_key
+        String[] clusterOf = new String[n];
+        float[][] weightsOf = new float[n][];
+        int[] members = new int[n];
+        int next = 0;
+        for (Group g : groups) {
+            for (int m : g.members()) {
+                clusterOf[m] = g.key();
+                weightsOf[m] = g.weights();
+                members[next++] = m;
+            }
+        }
+        Group all = new Group(Exact.NAME, new float[t], members);
+        return batches(batch, List.of(all), (part, out) -> {
+            for (int m : part) {
+                for (int r = 0; r < batch.get(m).rowCount(); r++) {
+                    out.put(weightsOf[m]);
                 }
             }
-        });
+        }, clusterOf);
     }
 
     /** Writes the row weights of a group's members, in member then row order. */
@@ -128,7 +159,9 @@ public final class BatchRouter {
         void write(int[] members, FloatBuffer out);
     }
 
-    private List<RoutedBatch> batches(List<InferenceRequest> batch, List<Group> groups, RowWeights rowWeights) {
+    /** {@code clusterOf}: each request's cluster key, set on its item (null: the items name none). */
+    private List<RoutedBatch> batches(List<InferenceRequest> batch, List<Group> groups, RowWeights rowWeights,
+                                      String[] clusterOf) {
         List<RoutedBatch> out = new ArrayList<>(groups.size());
         for (Group g : groups) {
             // the group's members in records under the size limit (a request alone always fits: the pipeline checked)
@@ -136,21 +169,26 @@ public final class BatchRouter {
             long size = RoutedSize.RECORD_OVERHEAD;
             for (int m : g.members()) {
                 InferenceRequest r = batch.get(m);
-                long add = RoutedSize.of(r, item(r), tasks.size());
+                long add = RoutedSize.of(r, item(r, cluster(clusterOf, m)), tasks.size());
                 if (!part.isEmpty() && size + add > maxMessageBytes) {
-                    out.add(record(batch, g, part, rowWeights));
+                    out.add(record(batch, g, part, rowWeights, clusterOf));
                     part = new ArrayList<>();
                     size = RoutedSize.RECORD_OVERHEAD;
                 }
                 part.add(m);
                 size += add;
             }
-            out.add(record(batch, g, part, rowWeights));
+            out.add(record(batch, g, part, rowWeights, clusterOf));
         }
         return out;
     }
 
-    private RoutedBatch record(List<InferenceRequest> batch, Group g, List<Integer> part, RowWeights rowWeights) {
+    private static String cluster(String[] clusterOf, int member) {
+        return clusterOf == null ? null : clusterOf[member];
+    }
+
+    private RoutedBatch record(List<InferenceRequest> batch, Group g, List<Integer> part, RowWeights rowWeights,
+                               String[] clusterOf) {
         int[] members = part.stream().mapToInt(Integer::intValue).toArray();
         RoutedBatch.Builder b = RoutedBatch.newBuilder().setClusterKey(g.key()).setRowSize(inputSize);
         if (rowWeights == null) {
@@ -163,7 +201,7 @@ public final class BatchRouter {
         int rowCount = 0;
         for (int m : members) {
             InferenceRequest r = batch.get(m);
-            b.addItems(item(r));
+            b.addItems(item(r, cluster(clusterOf, m)));
             rows = rows.concat(r.rows());
             rowCount += r.rowCount();
         }
@@ -178,8 +216,16 @@ public final class BatchRouter {
     }
 
     static RoutedItem item(InferenceRequest r) {
+        return item(r, null);
+    }
+
+    /** {@code cluster}: the item's own cluster key (a record of several clusters), or null. */
+    static RoutedItem item(InferenceRequest r, String cluster) {
         RoutedItem.Builder b = RoutedItem.newBuilder().setRequestId(r.id()).setEncoding(r.encoding())
                 .setRowCount(r.rowCount());
+        if (cluster != null) {
+            b.setClusterKey(cluster);
+        }
         if (r.task() != null) {
             b.setTask(r.task());
         }

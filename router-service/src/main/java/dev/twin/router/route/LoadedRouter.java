@@ -58,7 +58,7 @@ public record LoadedRouter(Path bundle, RouterSession session, List<String> task
             RouterConfig.Grouping g = config.grouping();
             GroupingStrategy strategy = GroupingStrategies.create(g.strategy(), g.k(), g.topK(), g.q(), g.seed());
             BatchRouter router = new BatchRouter(session::logits, tasks, size, temperature, strategy,
-                    config.routedMaxMessageBytes());
+                    config.routedMaxMessageBytes(), g.clusterRecords() == RouterConfig.ClusterRecords.PER_BATCH);
             TextInput text = null;
             if (Bert.NAME.equals(b.manifest().architecture().name())) {
                 tokenizer = tokenizer(config.bundle(), shape);

@@ -45,7 +45,7 @@ class BatchRouterTest {
         // each item carries a 1000-byte original: ~1.07 KB per item, so two fit in 1024 + 2600 bytes, three do not
         int limit = RoutedSize.RECORD_OVERHEAD + 2600;
         BatchRouter router = new BatchRouter(IDENTITY, TASKS, 3, 1.0, GroupingStrategies.create("exact", 1, 1, 1, 0),
-                limit);
+                limit, false);
         List<InferenceRequest> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             batch.add(req("s" + i, null, i, 0, 1).deliver("r:" + i, null, dev.twin.proto.routed.OriginalRequest
@@ -70,6 +70,51 @@ class BatchRouterTest {
             }
         }
         assertEquals(List.of("s0", "s1", "s2", "s3", "s4"), ids);
+    }
+
+    @Test
+    void perBatchClusterRecordsCarryEachRowWithItsClustersWeightsInOneExactRecord() {
+        // the same batch routed both ways: one record per cluster (the reference), and one record for all of them
+        List<InferenceRequest> batch = List.of(req("r0", null, 0, 5, 1), req("r1", "c", 3, 1, 2),
+                req("r2", null, -1, 0, -2), req("r3", null, 0, 0, 0.5f), req("r4", null, 2, 2.2f, 0));
+        var lattice = GroupingStrategies.create("lattice", 1, 2, 4, 0);
+        List<RoutedBatch> perCluster = new BatchRouter(IDENTITY, TASKS, 3, 1.0, lattice).route(batch);
+        BatchRouter coalescing = new BatchRouter(IDENTITY, TASKS, 3, 1.0, lattice, Long.MAX_VALUE, true);
+        List<RoutedBatch> out = coalescing.route(batch);
+        assertTrue(perCluster.size() >= 3, "the batch spans several clusters: " + perCluster.size());
+        assertEquals(1, out.size());
+        assertTrue(coalescing.spreadsKeys(), "no record names one merged set: spread over partitions");
+        RoutedBatch one = out.get(0);
+        assertEquals("exact", one.getClusterKey());
+        assertTrue(one.getMergeWeightsMap().isEmpty());
+        float[] weights = floats(one.getRowWeights());
+        float[] rows = floats(one.getRows());
+        assertEquals(5 * 3, weights.length);
+        List<String> ids = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        for (int k = 0; k < one.getItemsCount(); k++) {
+            RoutedItem it = one.getItems(k);
+            ids.add(it.getRequestId());
+            RoutedBatch ref = perCluster.stream().filter(b -> b.getItemsList().stream()
+                    .anyMatch(i -> i.getRequestId().equals(it.getRequestId()))).findFirst().orElseThrow();
+            assertEquals(ref.getClusterKey(), it.getClusterKey(), it.getRequestId() + ": its cluster");
+            float[] w = java.util.Arrays.copyOfRange(weights, 3 * k, 3 * k + 3);
+            for (int t = 0; t < 3; t++) {
+                assertEquals(ref.getMergeWeightsMap().getOrDefault(TASKS.get(t), 0f), w[t], 0f,
+                        it.getRequestId() + ": its cluster's weight of " + TASKS.get(t));
+            }
+            RoutedItem refItem = ref.getItemsList().stream().filter(i -> i.getRequestId().equals(it.getRequestId()))
+                    .findFirst().orElseThrow();
+            assertEquals(refItem, it.toBuilder().clearClusterKey().build(), "otherwise the same item");
+            int i = Integer.parseInt(it.getRequestId().substring(1));
+            assertArrayEquals(floats(batch.get(i).rows()), java.util.Arrays.copyOfRange(rows, 3 * k, 3 * k + 3));
+            if (order.isEmpty() || !order.get(order.size() - 1).equals(it.getClusterKey())) {
+                order.add(it.getClusterKey());
+            }
+        }
+        assertEquals(perCluster.size(), order.size(), "a cluster's items are contiguous, in cluster order: " + order);
+        ids.sort(String::compareTo);
+        assertEquals(List.of("r0", "r1", "r2", "r3", "r4"), ids);
     }
 
     @Test
