@@ -13,6 +13,7 @@ import dev.twin.cli.traffic.TrafficReport;
 import dev.twin.cli.traffic.TrafficResult;
 import dev.twin.cli.traffic.TrafficRun;
 import dev.twin.core.bundle.Bundle;
+import dev.twin.core.group.PerRequest;
 import dev.twin.core.model.Architectures;
 import dev.twin.core.suite.SuiteModelCache;
 import dev.twin.core.suite.Split;
@@ -150,9 +151,17 @@ public final class E2eBench {
         return order;
     }
 
-    /** The stack of one strategy: the run's service properties, then the strategy's own settings (which win). */
+    /**
+     * The stack of one strategy: for per-request, clusters materialized (it is there for the record: what serving the
+     * paper's per-request merge costs when each request's θ(w) is materialized); then the run's service properties;
+     * then the strategy's own settings (which win).
+     */
     static Stack.Options options(String strategy, Settings s, TrafficRun.Settings closedLoop) {
         Stack.Options options = Stack.Options.defaults();
+        if (PerRequest.NAME.equals(strategy)) {
+            options = options.withMerger("twin.merger.cluster-execution", "materialized")
+                    .withRouter("twin.router.grouping.cluster-records", "per-cluster");
+        }
         for (Map.Entry<String, String> e : s.routerProperties().entrySet()) {
             options = options.withRouter(e.getKey(), e.getValue());
         }

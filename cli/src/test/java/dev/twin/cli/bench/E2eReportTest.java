@@ -225,4 +225,28 @@ class E2eReportTest {
                 E2eBench.nativeAllocator(Map.of("MALLOC_MMAP_THRESHOLD_", "131072")));
         assertEquals("glibc malloc", E2eBench.nativeAllocator(Map.of("LD_PRELOAD", "/opt/other.so")));
     }
+
+    @Test
+    void perRequestRunsOnMaterializedClustersUnlessTheRunSaysOtherwise() {
+        dev.twin.cli.traffic.TrafficRun.Settings loop = new dev.twin.cli.traffic.TrafficRun.Settings(64,
+                java.time.Duration.ofSeconds(60), 30_000, false);
+        E2eBench.Settings plain = settings(Map.of());
+        dev.twin.cli.stack.Stack.Options perRequest = E2eBench.options("per-request", plain, loop);
+        assertEquals("materialized", perRequest.merger().get("twin.merger.cluster-execution"));
+        assertEquals("per-cluster", perRequest.router().get("twin.router.grouping.cluster-records"));
+        assertEquals("per-request", perRequest.router().get("twin.router.grouping.strategy"));
+        assertEquals("30000", perRequest.router().get("twin.router.sync-timeout-ms"));
+        dev.twin.cli.stack.Stack.Options lattice = E2eBench.options("lattice", plain, loop);
+        assertFalse(lattice.merger().containsKey("twin.merger.cluster-execution"), "the merger's default: factored");
+        assertFalse(lattice.router().containsKey("twin.router.grouping.cluster-records"), "the router's: per-batch");
+        // a run's own --merger-property wins over per-request's default
+        E2eBench.Settings factored = settings(Map.of("twin.merger.cluster-execution", "factored"));
+        assertEquals("factored", E2eBench.options("per-request", factored, loop).merger()
+                .get("twin.merger.cluster-execution"));
+    }
+
+    private static E2eBench.Settings settings(Map<String, String> mergerProperties) {
+        return new E2eBench.Settings(List.of("static", "per-request"), 10, 0, 0, 64, List.of(), 0, 10, 1.5, 0, 0, 64,
+                false, Path.of("."), Map.of(), mergerProperties, 1);
+    }
 }
