@@ -21,10 +21,11 @@ import java.util.List;
  * grouping strategy's groups, and one {@link RoutedBatch} per group carrying its rows as one little-endian float32
  * block. A strategy that ignores the weights ("static") skips the router call. For "exact" every row keeps its own w
  * ({@code row_weights}); a grouped strategy groups requests, and a request of several rows by the mean of its rows'
- * w (its rows stay together, answered as one response). With {@code coalesceClusters} (twin.router.cluster-records
- * = per-batch) a grouped strategy's clusters travel as one record instead of one each: keyed "exact", each row
- * carrying its cluster's weights, each item naming its cluster. Mergers that run clusters factored serve that the same
- * way, with fewer records on every hop; only a merger that materializes clusters needs one record per cluster.
+ * w (its rows stay together, answered as one response). With {@code coalesceClusters}
+ * (twin.router.grouping.cluster-records=per-batch) a grouped strategy's clusters travel as one record instead of one
+ * each: keyed "exact", each row carrying its cluster's weights, each item naming its cluster. Mergers that run
+ * clusters factored serve that the same way, with fewer records on every hop; only a merger that materializes
+ * clusters needs one record per cluster.
  */
 public final class BatchRouter {
     private final LogitScorer scorer;
