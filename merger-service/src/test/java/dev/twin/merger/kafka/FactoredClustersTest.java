@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,13 +61,23 @@ class FactoredClustersTest {
     @ConfigProperty(name = "twin.merger.bundle")
     Path bundleDir;
 
+    private Bundle bundle;
+    private Architecture arch;
+    private List<String> tasks;
+    private String t0;
+    private String t1;
+
+    @BeforeEach
+    void loadBundle() {
+        bundle = Bundle.load(bundleDir);
+        arch = Architectures.create(bundle.manifest().architecture());
+        tasks = bundle.modules().tasks();
+        t0 = tasks.get(0);
+        t1 = tasks.get(1);
+    }
+
     @Test
     void clustersRunAsOneFactoredCallWithTheirKeysWeightsAndNothingInstalled() throws Exception {
-        Bundle bundle = Bundle.load(bundleDir);
-        Architecture arch = Architectures.create(bundle.manifest().architecture());
-        List<String> tasks = bundle.modules().tasks();
-        String t0 = tasks.get(0);
-        String t1 = tasks.get(1);
         TaskData d0 = KafkaAndBundle.suite().tasks().get(0);
         TaskData d1 = KafkaAndBundle.suite().tasks().get(1);
         assertEquals(List.of(t0, t1), List.of(d0.name(), d1.name()));
@@ -145,11 +156,6 @@ class FactoredClustersTest {
      */
     @Test
     void aRecordOfSeveralClustersAnswersEachItemOnItsClustersWeights() throws Exception {
-        Bundle bundle = Bundle.load(bundleDir);
-        Architecture arch = Architectures.create(bundle.manifest().architecture());
-        List<String> tasks = bundle.modules().tasks();
-        String t0 = tasks.get(0);
-        String t1 = tasks.get(1);
         Split s0 = KafkaAndBundle.suite().tasks().get(0).test();
         Split s1 = KafkaAndBundle.suite().tasks().get(1).test();
         Map<String, Float> wa = Map.of(t0, 0.5f, t1, 0.5f);
